@@ -1,0 +1,31 @@
+package io.cellhub.broker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "cellhub.broker")
+public interface BrokerConfig {
+
+    /**
+     * Run the MQTT broker inside CellHub. With {@code false}, CellHub connects to the broker named by
+     * {@code mp.messaging.connector.smallrye-mqtt.host/port/username/password}.
+     */
+    @WithDefault("true")
+    boolean embedded();
+
+    /** Interface the embedded broker listens on; {@code 0.0.0.0} for every interface. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** Port the embedded broker listens on; CellHub's own channels follow it. */
+    @WithDefault("1883")
+    int port();
+
+    /** Largest MQTT packet, in bytes, the embedded broker and CellHub's MQTT clients accept. */
+    @WithDefault("1048576")
+    int maxMessageSize();
+
+    /** Let clients connect without credentials to the embedded broker. */
+    @WithDefault("true")
+    boolean allowAnonymous();
+}

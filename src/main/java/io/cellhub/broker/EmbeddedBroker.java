@@ -1,0 +1,93 @@
+package io.cellhub.broker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.cellhub.CellHubConfig;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * The in-process Moquette broker, CellHub's default. It starts before the messaging channels
+ * connect and keeps retained messages and persistent sessions under {@code <data-dir>/broker}.
+ */
+@ApplicationScoped
+public class EmbeddedBroker {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
+
+    private final BrokerConfig config;
+    private final Path dataDir;
+    private final Vertx vertx;
+    private final String ingestClientId;
+    private Server server;
+
+    public EmbeddedBroker(BrokerConfig config, CellHubConfig cellHub, Vertx vertx,
+            @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId) {
+        this.config = config;
+        this.dataDir = cellHub.dataDir().resolve("broker");
+        this.vertx = vertx;
+        this.ingestClientId = ingestClientId;
+    }
+
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        if (!config.embedded()) {
+            LOG.info("Embedded MQTT broker is off (cellhub.broker.embedded=false); using the broker configured in mp.messaging.connector.smallrye-mqtt.*");
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir);
+            Server broker = new Server();
+            broker.startServer(new MemoryConfig(properties()),
+                    List.of(new IngestSubscriptionGuard(vertx, ingestClientId, broker::disconnectAndPurgeClientState)));
+            server = broker;
+            LOG.infof("Embedded MQTT broker listening on %s:%d, data in %s", config.host(), config.port(),
+                    dataDir.toAbsolutePath());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("The embedded MQTT broker could not start on " + config.host() + ":"
+                    + config.port() + " (" + e.getMessage() + "). Is another broker using the port? Set "
+                    + "CELLHUB_BROKER_PORT to a free port, or CELLHUB_BROKER_EMBEDDED=false to use an external broker.", e);
+        }
+    }
+
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
+        if (server != null) {
+            server.stopServer();
+            server = null;
+            LOG.info("Embedded MQTT broker stopped");
+        }
+    }
+
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    private Properties properties() {
+        Properties props = new Properties();
+        props.setProperty("host", config.host());
+        props.setProperty("port", String.valueOf(config.port()));
+        props.setProperty("websocket_port", "disabled");
+        props.setProperty("allow_anonymous", String.valueOf(config.allowAnonymous()));
+        props.setProperty("allow_zero_byte_client_id", "true");
+        props.setProperty("persistence_enabled", "true");
+        props.setProperty("data_path", dataDir.toAbsolutePath().toString());
+        props.setProperty("netty.mqtt.message_size", String.valueOf(config.maxMessageSize()));
+        // Moquette otherwise reports usage to an outside collector.
+        props.setProperty("telemetry_enabled", "false");
+        return props;
+    }
+}

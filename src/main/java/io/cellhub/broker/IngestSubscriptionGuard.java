@@ -1,0 +1,87 @@
+package io.cellhub.broker;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.messages.InterceptConnectMessage;
+import io.moquette.interception.messages.InterceptSubscribeMessage;
+import io.vertx.core.Vertx;
+
+/**
+ * Makes sure CellHub's own ingest session really holds its subscription on the embedded broker.
+ * <p>
+ * Moquette 0.17 marks a connection usable only after the CONNACK write completes, and silently
+ * drops a SUBSCRIBE that arrives before that ("SUBSCRIBE received on already closed connection").
+ * The SmallRye connector subscribes the instant CONNACK arrives, and when the broker reports an
+ * existing session it does not subscribe at all. So: when the ingest client connects and no
+ * subscription from it follows within {@link #GRACE_MILLIS}, its broker-side session is purged and
+ * the connection dropped. The connector reconnects, finds no session and subscribes again, which
+ * also makes the broker re-send the retained messages.
+ */
+final class IngestSubscriptionGuard extends AbstractInterceptHandler {
+
+    static final long GRACE_MILLIS = 2_000;
+
+    private static final Logger LOG = Logger.getLogger(IngestSubscriptionGuard.class);
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final Vertx vertx;
+    private final String ingestClientId;
+    private final Consumer<String> purgeSession;
+    private final AtomicLong connectGeneration = new AtomicLong();
+    private final AtomicLong subscribedGeneration = new AtomicLong(-1);
+    private final AtomicLong attempts = new AtomicLong();
+
+    IngestSubscriptionGuard(Vertx vertx, String ingestClientId, Consumer<String> purgeSession) {
+        this.vertx = vertx;
+        this.ingestClientId = ingestClientId;
+        this.purgeSession = purgeSession;
+    }
+
+    @Override
+    public String getID() {
+        return "cellhub-ingest-subscription-guard";
+    }
+
+    @Override
+    public Class<?>[] getInterceptedMessageTypes() {
+        return new Class<?>[] { InterceptConnectMessage.class, InterceptSubscribeMessage.class };
+    }
+
+    @Override
+    public void onConnect(InterceptConnectMessage msg) {
+        if (!ingestClientId.equals(msg.getClientID())) {
+            return;
+        }
+        long generation = connectGeneration.incrementAndGet();
+        vertx.setTimer(GRACE_MILLIS, t -> {
+            if (subscribedGeneration.get() >= generation || connectGeneration.get() != generation) {
+                return;
+            }
+            if (attempts.incrementAndGet() > MAX_ATTEMPTS) {
+                LOG.errorf("The ingest session '%s' still holds no subscription after %d reconnects; CellHub receives "
+                        + "nothing until it is restarted.", ingestClientId, MAX_ATTEMPTS);
+                return;
+            }
+            LOG.infof("Ingest session '%s' connected without subscribing (the broker kept its session, or dropped the "
+                    + "SUBSCRIBE); purging the session so that the connector subscribes afresh", ingestClientId);
+            purgeSession.accept(ingestClientId);
+        });
+    }
+
+    @Override
+    public void onSubscribe(InterceptSubscribeMessage msg) {
+        if (ingestClientId.equals(msg.getClientID())) {
+            subscribedGeneration.set(connectGeneration.get());
+            attempts.set(0);
+        }
+    }
+
+    @Override
+    public void onSessionLoopError(Throwable error) {
+        LOG.errorf(error, "The embedded broker's session loop failed");
+    }
+}

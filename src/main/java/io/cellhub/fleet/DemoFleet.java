@@ -1,0 +1,71 @@
+package io.cellhub.fleet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.cellhub.broker.BrokerAddress;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** The simulated fleet a newcomer sees at once: {@code cellhub.fleet.cells} robot cells publishing every interval. */
+@ApplicationScoped
+public class DemoFleet {
+
+    private static final Logger LOG = Logger.getLogger(DemoFleet.class);
+
+    private final Vertx vertx;
+    private final BrokerAddress broker;
+    private final FleetConfig config;
+    private final List<SimulatedCell> cells = new ArrayList<>();
+
+    public DemoFleet(Vertx vertx, BrokerAddress broker, FleetConfig config) {
+        this.vertx = vertx;
+        this.broker = broker;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            start(config.prefix(), config.cells());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts {@code count} cells named {@code prefix1..prefixN}. */
+    public synchronized void start(String prefix, int count) {
+        Random random = new Random();
+        for (int i = 1; i <= count; i++) {
+            SimulatedCell cell = new SimulatedCell(vertx, broker, prefix + i, config.interval().toMillis(), random);
+            cells.add(cell);
+            cell.start();
+        }
+        LOG.infof("Simulated fleet: %d cell(s) %s1..%s%d publishing every %d ms to %s", count, prefix, prefix, count,
+                config.interval().toMillis(), broker);
+    }
+
+    /** Stops every cell; each publishes {@code offline} before it disconnects. */
+    public synchronized void stop() {
+        if (cells.isEmpty()) {
+            return;
+        }
+        List<Future<Void>> stopped = cells.stream().map(SimulatedCell::stop).toList();
+        cells.clear();
+        try {
+            Future.join(stopped).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Simulated fleet did not stop cleanly: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.cellhub.ingest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import io.cellhub.broker.BrokerAddress;
+import io.cellhub.topic.LiveTopics;
+import io.cellhub.topic.Payload;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+
+/**
+ * Learns which topics the broker holds retained messages for, by subscribing afresh with a short
+ * clean session, the way MQTT Explorer does.
+ * <p>
+ * The ingest channel alone cannot: it keeps a persistent session, and when the broker still has
+ * that session after a restart the connector does not subscribe again, so the broker re-sends no
+ * retained messages. The scan subscribes at QoS 0 because Moquette 0.17 clears the retain flag on
+ * retained messages it delivers to QoS 1 and 2 subscriptions. It ends once no retained message has
+ * arrived for {@code cellhub.ingest.scan-quiet-period}.
+ */
+@ApplicationScoped
+public class RetainedScan {
+
+    private static final Logger LOG = Logger.getLogger(RetainedScan.class);
+    private static final long RETRY_MILLIS = 2_000;
+    private static final long SUBACK_WAIT_MILLIS = 1_000;
+
+    private final Vertx vertx;
+    private final BrokerAddress broker;
+    private final LiveTopics topics;
+    private final TopicFilter filter;
+    private final IngestConfig config;
+    private volatile boolean running;
+    private volatile boolean complete;
+
+    public RetainedScan(Vertx vertx, BrokerAddress broker, LiveTopics topics, IngestConfig config) {
+        this.vertx = vertx;
+        this.broker = broker;
+        this.topics = topics;
+        this.config = config;
+        this.filter = TopicFilter.parse(config.filter());
+    }
+
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
+        running = true;
+        scan();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+    }
+
+    /** True once a scan has run to its end since start. */
+    public boolean isComplete() {
+        return complete;
+    }
+
+    /**
+     * Subscribes and completes on SUBACK, sending SUBSCRIBE again when no SUBACK comes within a
+     * second: Moquette 0.17 drops a SUBSCRIBE that arrives right after CONNACK.
+     */
+    private Future<Void> subscribeAcknowledged(MqttClient client, int attempt) {
+        Promise<Void> acknowledged = Promise.promise();
+        client.subscribeCompletionHandler(suback -> acknowledged.tryComplete());
+        client.subscribe(filter.toString(), MqttQoS.AT_MOST_ONCE.value());
+        long timer = vertx.setTimer(SUBACK_WAIT_MILLIS, t -> acknowledged.tryFail("no SUBACK"));
+        return acknowledged.future()
+                .onComplete(done -> vertx.cancelTimer(timer))
+                .recover(e -> attempt < 5 && client.isConnected()
+                        ? subscribeAcknowledged(client, attempt + 1)
+                        : Future.failedFuture("no SUBACK for '" + filter + "' after " + attempt + " attempts"));
+    }
+
+    private void scan() {
+        if (!running) {
+            return;
+        }
+        MqttClient client = MqttClient.create(vertx,
+                broker.clientOptions("cellhub-scan-" + UUID.randomUUID().toString().substring(0, 8)).setCleanSession(true));
+        AtomicInteger found = new AtomicInteger();
+        long startedAt = System.nanoTime();
+        long[] lastRetained = { startedAt };
+        client.publishHandler(publish -> {
+            if (publish.isRetain() && !MqttIngest.isSystemTopic(publish.topicName()) && filter.matches(publish.topicName())) {
+                lastRetained[0] = System.nanoTime();
+                found.incrementAndGet();
+                topics.recordRetained(new TopicMessage(publish.topicName(), Payload.adopt(publish.payload().getBytes()),
+                        publish.qosLevel().value(), true, Instant.now()));
+            }
+        });
+        client.connect(broker.port(), broker.host())
+                .compose(ack -> subscribeAcknowledged(client, 1))
+                .onSuccess(subscribed -> {
+                    lastRetained[0] = System.nanoTime();
+                    vertx.setPeriodic(50, timer -> {
+                        long now = System.nanoTime();
+                        boolean quiet = now - lastRetained[0] >= config.scanQuietPeriod().toNanos();
+                        boolean timedOut = now - startedAt >= config.scanTimeout().toNanos();
+                        if (quiet || timedOut || !running) {
+                            vertx.cancelTimer(timer);
+                            client.disconnect();
+                            complete = true;
+                            LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter, broker,
+                                    found.get(), Duration.ofNanos(now - startedAt).toMillis(),
+                                    timedOut ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
+                        }
+                    });
+                })
+                .onFailure(e -> {
+                    LOG.warnf("Retained scan could not reach the MQTT broker at %s (%s); retrying in %d s", broker,
+                            e.getMessage(), RETRY_MILLIS / 1000);
+                    if (client.isConnected()) {
+                        client.disconnect();
+                    }
+                    vertx.setTimer(RETRY_MILLIS, t -> scan());
+                });
+    }
+}

@@ -1,0 +1,104 @@
+package io.cellhub.publish;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.cellhub.topic.InvalidTopicException;
+import io.cellhub.topic.RejectionReason;
+import io.cellhub.topic.TopicName;
+import io.cellhub.topic.TrafficMetrics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
+
+/**
+ * The one way out of CellHub: checks a message, sends it through the {@code mqtt-out} channel and
+ * completes once the connector has written it to the broker connection. (The SmallRye sink
+ * acknowledges on write; it does not wait for PUBACK.)
+ */
+@ApplicationScoped
+public class MqttPublisher {
+
+    private final Emitter<byte[]> out;
+    private final PublishConfig config;
+    private final TrafficMetrics metrics;
+
+    public MqttPublisher(@Channel("mqtt-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<byte[]> out,
+            PublishConfig config, TrafficMetrics metrics) {
+        this.out = out;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @throws PublishRejectedException when the message breaks a rule; nothing is sent then
+     * @return completes when the message is on the broker connection, or exceptionally with a
+     *         {@link PublishRejectedException} of reason {@code BROKER_UNAVAILABLE}
+     */
+    public CompletionStage<Void> publish(OutgoingMessage message) {
+        check(message);
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        Message<byte[]> mqtt = Message.of(message.payload().toByteArray(),
+                Metadata.of(new SendingMqttMessageMetadata(message.topic(), MqttQoS.valueOf(message.qos()), message.retain())),
+                () -> {
+                    accepted.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    accepted.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            out.send(mqtt);
+        } catch (RuntimeException overflowOrClosed) {
+            accepted.completeExceptionally(overflowOrClosed);
+        }
+        return accepted.orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, failure) -> {
+                    if (failure == null) {
+                        metrics.published();
+                        return null;
+                    }
+                    metrics.rejected(RejectionReason.BROKER_UNAVAILABLE);
+                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                    String why = cause instanceof TimeoutException
+                            ? "it could not be sent within " + config.timeout().toMillis() + " ms"
+                            : String.valueOf(cause.getMessage());
+                    throw new PublishRejectedException(RejectionReason.BROKER_UNAVAILABLE,
+                            "The MQTT broker did not take the message for '" + message.topic() + "': " + why
+                                    + ". Check /q/health/ready and the broker, then publish again.",
+                            cause);
+                });
+    }
+
+    private void check(OutgoingMessage message) {
+        try {
+            TopicName.requireValid(message.topic());
+        } catch (InvalidTopicException e) {
+            throw reject(RejectionReason.INVALID_TOPIC, e.getMessage());
+        }
+        if (message.qos() < 0 || message.qos() > 2) {
+            throw reject(RejectionReason.INVALID_QOS, "qos must be 0, 1 or 2, was " + message.qos() + ".");
+        }
+        if (message.payload().size() > config.maxPayloadBytes()) {
+            throw reject(RejectionReason.PAYLOAD_TOO_LARGE, "The payload is " + message.payload().size()
+                    + " bytes; CellHub publishes at most " + config.maxPayloadBytes()
+                    + " (cellhub.publish.max-payload-bytes).");
+        }
+    }
+
+    private PublishRejectedException reject(RejectionReason reason, String message) {
+        metrics.rejected(reason);
+        return new PublishRejectedException(reason, message);
+    }
+}

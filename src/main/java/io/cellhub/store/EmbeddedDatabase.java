@@ -1,0 +1,82 @@
+package io.cellhub.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server run from the binaries CellHub ships, with its cluster under
+ * {@code <data-dir>/postgres}. One per data directory and JVM; it stops when the JVM exits.
+ */
+final class EmbeddedDatabase {
+
+    static final String DATABASE = "cellhub";
+    static final String USER = "postgres";
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    private static EmbeddedDatabase running;
+
+    private final Path directory;
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedDatabase(Path directory, EmbeddedPostgres postgres) {
+        this.directory = directory;
+        this.postgres = postgres;
+    }
+
+    /** Starts the server for this directory, or returns the one this JVM already runs there. */
+    static synchronized EmbeddedDatabase start(Path directory, int port) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        if (running != null && running.directory.equals(absolute)) {
+            return running;
+        }
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(absolute);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(absolute.resolve("cluster"))
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(absolute.resolve("binaries").toFile())
+                    .setPGStartupWait(Duration.ofSeconds(30))
+                    .setRegisterShutdownHook(true);
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            EmbeddedPostgres postgres = builder.start();
+            createDatabaseIfMissing(postgres);
+            running = new EmbeddedDatabase(absolute, postgres);
+            LOG.infof("Embedded PostgreSQL listening on 127.0.0.1:%d (database '%s', user '%s'), data in %s, started in %d ms",
+                    postgres.getPort(), DATABASE, USER, absolute, Duration.ofNanos(System.nanoTime() - started).toMillis());
+            return running;
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("The embedded PostgreSQL could not start in " + absolute + " (" + e.getMessage()
+                    + "). Check that the directory is writable and not used by another CellHub, or set "
+                    + "QUARKUS_DATASOURCE_JDBC_URL to use an external PostgreSQL.", e);
+        }
+    }
+
+    String jdbcUrl() {
+        return postgres.getJdbcUrl(USER, DATABASE);
+    }
+
+    private static void createDatabaseIfMissing(EmbeddedPostgres postgres) throws SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                if (exists.next()) {
+                    return;
+                }
+            }
+            statement.execute("CREATE DATABASE " + DATABASE);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.cellhub.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.quarkus.runtime.ExecutionMode;
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+
+/**
+ * Points the default datasource at the embedded PostgreSQL, starting it first, unless
+ * {@code quarkus.datasource.jdbc.url} is set: then that database is used and nothing embedded runs.
+ * <p>
+ * It works at configuration time because the datasource and Flyway start before any CDI event
+ * an application bean could observe. It does nothing while the application is being built or
+ * statically initialised: only the runtime configuration starts a server.
+ */
+public class EmbeddedDatabaseConfigSource implements ConfigSourceFactory {
+
+    /** Above application.properties, below environment variables and system properties. */
+    private static final int ORDINAL = 275;
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        if (ExecutionMode.current() != ExecutionMode.RUNTIME_INIT
+                || context.getValue("quarkus.datasource.jdbc.url").getValue() != null) {
+            return List.of();
+        }
+        Path dataDir = Path.of(valueOr(context, "cellhub.data-dir", "data"));
+        int port = Integer.parseInt(valueOr(context, "cellhub.database.port", "0"));
+        EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("postgres"), port);
+        return List.of(new PropertiesConfigSource(Map.of(
+                "quarkus.datasource.jdbc.url", database.jdbcUrl(),
+                "quarkus.datasource.username", EmbeddedDatabase.USER,
+                "quarkus.datasource.password", ""),
+                "CellHub embedded PostgreSQL", ORDINAL));
+    }
+
+    private static String valueOr(ConfigSourceContext context, String name, String fallback) {
+        ConfigValue value = context.getValue(name);
+        return value.getValue() == null ? fallback : value.getValue();
+    }
+}

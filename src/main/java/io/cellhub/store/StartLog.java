@@ -1,0 +1,54 @@
+package io.cellhub.store;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.cellhub.broker.BrokerAddress;
+import io.cellhub.broker.BrokerConfig;
+import io.quarkus.runtime.StartupEvent;
+
+/** Records every start of CellHub in {@code service_start}. */
+@ApplicationScoped
+public class StartLog {
+
+    private static final Logger LOG = Logger.getLogger(StartLog.class);
+
+    private final BrokerAddress broker;
+    private final BrokerConfig brokerConfig;
+    private final String version;
+    private volatile ServiceStart current;
+
+    public StartLog(BrokerAddress broker, BrokerConfig brokerConfig,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.broker = broker;
+        this.brokerConfig = brokerConfig;
+        this.version = version;
+    }
+
+    @Transactional
+    void onStart(@Observes StartupEvent event) {
+        ServiceStart start = new ServiceStart();
+        start.startedAt = Instant.now();
+        start.version = version;
+        start.broker = broker.toString();
+        start.embeddedBroker = brokerConfig.embedded();
+        start.persist();
+        current = start;
+        LOG.debugf("Recorded start #%d", start.id);
+    }
+
+    public ServiceStart current() {
+        return current;
+    }
+
+    @Transactional
+    public long count() {
+        return ServiceStart.count();
+    }
+}

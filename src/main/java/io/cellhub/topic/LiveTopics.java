@@ -1,0 +1,117 @@
+package io.cellhub.topic;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The live topic state: last message, count and recent history of every topic CellHub has seen.
+ * Bounded by {@code cellhub.topics.max}: messages on further new topics are refused and counted,
+ * never stored, so a runaway publisher cannot exhaust memory.
+ */
+@ApplicationScoped
+public class LiveTopics {
+
+    private static final Logger LOG = Logger.getLogger(LiveTopics.class);
+    private static final long REFUSAL_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
+
+    private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong refusedSinceLog = new AtomicLong();
+    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL);
+    private final TopicsConfig config;
+    private final TrafficMetrics metrics;
+
+    public LiveTopics(TopicsConfig config, TrafficMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        metrics.gaugeTopics(size::get);
+    }
+
+    /** @return false when the topic is new and the state is full, so the message was refused */
+    public boolean record(TopicMessage message) {
+        TopicEntry entry = entryFor(message.topic());
+        if (entry == null) {
+            refuse(message.topic());
+            return false;
+        }
+        entry.add(message);
+        return true;
+    }
+
+    /**
+     * Takes in a message the broker re-sent as retained because a subscription was just made. If it
+     * repeats the topic's last message, that message is marked retained rather than counted twice;
+     * if the topic has moved on since, the newer live value stands.
+     */
+    public boolean recordRetained(TopicMessage retained) {
+        TopicEntry entry = topics.get(retained.topic());
+        if (entry != null) {
+            entry.confirmRetained(retained);
+            return true;
+        }
+        return record(retained.asRetained());
+    }
+
+    public List<TopicSnapshot> list(TopicFilter filter) {
+        List<TopicSnapshot> result = new ArrayList<>();
+        topics.forEach((topic, entry) -> {
+            if (filter.matches(topic)) {
+                result.add(entry.snapshot());
+            }
+        });
+        result.sort(Comparator.comparing(TopicSnapshot::topic));
+        return result;
+    }
+
+    public Optional<TopicSnapshot> get(String topic) {
+        TopicEntry entry = topics.get(topic);
+        return entry == null ? Optional.empty() : Optional.of(entry.snapshot());
+    }
+
+    /** Oldest first; empty when the topic is unknown. */
+    public List<TopicMessage> history(String topic) {
+        TopicEntry entry = topics.get(topic);
+        return entry == null ? List.of() : entry.history();
+    }
+
+    public int size() {
+        return size.get();
+    }
+
+    private TopicEntry entryFor(String topic) {
+        TopicEntry entry = topics.get(topic);
+        if (entry != null) {
+            return entry;
+        }
+        if (size.get() >= config.max()) {
+            return null;
+        }
+        return topics.computeIfAbsent(topic, t -> {
+            size.incrementAndGet();
+            return new TopicEntry(config.history());
+        });
+    }
+
+    private void refuse(String topic) {
+        metrics.rejected(RejectionReason.TOPIC_LIMIT);
+        long refused = refusedSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if (now - last >= REFUSAL_LOG_INTERVAL && lastRefusalLog.compareAndSet(last, now)) {
+            refusedSinceLog.addAndGet(-refused);
+            LOG.warnf("The live topic state is full (cellhub.topics.max=%d): refused %d message(s) on new topics "
+                    + "in the last minute, the latest on '%s'. Raise cellhub.topics.max or narrow cellhub.ingest.filter.",
+                    config.max(), refused, topic);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.cellhub.topic;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The bytes of one MQTT message, immutable, with the decodings CellHub shows: UTF-8 text when the
+ * bytes are valid UTF-8 (else base64, marked binary) and a number when the payload reads as one
+ * (see {@link NumberReading}). Decodings are computed once, on first use.
+ */
+public final class Payload {
+
+    public static final Payload EMPTY = new Payload(new byte[0]);
+
+    private final byte[] bytes;
+    private volatile Decoded decoded;
+
+    private Payload(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    public static Payload copyOf(byte[] bytes) {
+        return new Payload(bytes.clone());
+    }
+
+    /**
+     * Wraps an array the caller hands over and will not touch again, such as one the MQTT client
+     * has just copied out of its network buffer; saves a copy per message on the ingest path.
+     */
+    public static Payload adopt(byte[] bytes) {
+        return new Payload(bytes);
+    }
+
+    public static Payload ofText(String text) {
+        return new Payload(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public int size() {
+        return bytes.length;
+    }
+
+    public boolean isEmpty() {
+        return bytes.length == 0;
+    }
+
+    public byte[] toByteArray() {
+        return bytes.clone();
+    }
+
+    /** The payload as UTF-8 text, or empty when the bytes are not valid UTF-8 (binary). */
+    public Optional<String> text() {
+        return Optional.ofNullable(decoded().text);
+    }
+
+    public boolean isText() {
+        return decoded().text != null;
+    }
+
+    public String base64() {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** The number this payload reads as: plain text, a JSON number, or the one numeric field of a JSON object. */
+    public OptionalDouble number() {
+        Decoded d = decoded();
+        return d.hasNumber ? OptionalDouble.of(d.number) : OptionalDouble.empty();
+    }
+
+    private Decoded decoded() {
+        Decoded d = decoded;
+        if (d == null) {
+            String text = decodeUtf8(bytes);
+            OptionalDouble number = text == null ? OptionalDouble.empty() : NumberReading.read(text);
+            d = new Decoded(text, number.isPresent(), number.orElse(0));
+            decoded = d;
+        }
+        return d;
+    }
+
+    private static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Payload that && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return text().orElseGet(() -> "base64:" + base64());
+    }
+
+    private record Decoded(String text, boolean hasNumber, double number) {
+    }
+}

@@ -1,0 +1,22 @@
+package io.cellhub.web;
+
+import io.cellhub.topic.Payload;
+
+/** How a payload is spelled in JSON: text or base64, never both, and a number when it reads as one. */
+final class PayloadText {
+
+    private PayloadText() {
+    }
+
+    static String text(Payload payload) {
+        return payload.text().orElse(null);
+    }
+
+    static String base64(Payload payload) {
+        return payload.isText() ? null : payload.base64();
+    }
+
+    static Double number(Payload payload) {
+        return payload.number().isPresent() ? payload.number().getAsDouble() : null;
+    }
+}

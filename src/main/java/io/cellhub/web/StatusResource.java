@@ -1,0 +1,50 @@
+package io.cellhub.web;
+
+import java.time.Instant;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.cellhub.broker.BrokerAddress;
+import io.cellhub.broker.BrokerConfig;
+import io.cellhub.store.ServiceStart;
+import io.cellhub.store.StartLog;
+import io.cellhub.topic.LiveTopics;
+
+@Path("/api/status")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatusResource {
+
+    /** What this CellHub runs against, and since when. */
+    public record Status(String version, Instant startedAt, long starts, String broker, boolean embeddedBroker,
+            String database, int topics) {
+    }
+
+    private final StartLog startLog;
+    private final BrokerAddress broker;
+    private final BrokerConfig brokerConfig;
+    private final LiveTopics topics;
+    private final String database;
+
+    public StatusResource(StartLog startLog, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
+        this.startLog = startLog;
+        this.broker = broker;
+        this.brokerConfig = brokerConfig;
+        this.topics = topics;
+        this.database = jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    @GET
+    @Operation(summary = "Version, start history, broker, database and topic count of this CellHub")
+    public Status status() {
+        ServiceStart current = startLog.current();
+        return new Status(current.version, current.startedAt, startLog.count(), broker.toString(),
+                brokerConfig.embedded(), database, topics.size());
+    }
+}

@@ -1,0 +1,28 @@
+package io.cellhub.web;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.cellhub.topic.Payload;
+import io.cellhub.topic.TopicMessage;
+import io.cellhub.topic.TopicSnapshot;
+
+/** One topic with its recent history, oldest first. */
+public record TopicDetail(String topic, String payload, String payloadBase64, Double number, int qos, boolean retained,
+        Instant updatedAt, long count, List<HistoryEntry> history) {
+
+    public record HistoryEntry(String payload, String payloadBase64, Double number, int qos, boolean retained, Instant at) {
+
+        static HistoryEntry of(TopicMessage message) {
+            Payload payload = message.payload();
+            return new HistoryEntry(PayloadText.text(payload), PayloadText.base64(payload), PayloadText.number(payload),
+                    message.qos(), message.retained(), message.receivedAt());
+        }
+    }
+
+    static TopicDetail of(TopicSnapshot snapshot, List<TopicMessage> history) {
+        TopicView view = TopicView.of(snapshot);
+        return new TopicDetail(view.topic(), view.payload(), view.payloadBase64(), view.number(), view.qos(),
+                view.retained(), view.updatedAt(), view.count(), history.stream().map(HistoryEntry::of).toList());
+    }
+}

@@ -1,0 +1,18 @@
+package io.cellhub.web;
+
+import java.time.Instant;
+
+import io.cellhub.topic.Payload;
+import io.cellhub.topic.TopicSnapshot;
+
+/** A topic's last message as the API shows it: {@code payload} for text, {@code payloadBase64} for binary. */
+public record TopicView(String topic, String payload, String payloadBase64, Double number, int qos, boolean retained,
+        Instant updatedAt, long count) {
+
+    static TopicView of(TopicSnapshot snapshot) {
+        Payload payload = snapshot.last().payload();
+        return new TopicView(snapshot.topic(), PayloadText.text(payload), PayloadText.base64(payload),
+                PayloadText.number(payload), snapshot.last().qos(), snapshot.last().retained(),
+                snapshot.last().receivedAt(), snapshot.count());
+    }
+}

@@ -1,0 +1,41 @@
+package io.cellhub.interop;
+
+import java.util.List;
+import java.util.Map;
+
+import io.cellhub.support.FreePort;
+import io.cellhub.support.Mosquitto;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/** CellHub with the embedded broker off, against Debian's Mosquitto. */
+public class ExternalMosquittoProfile implements QuarkusTestProfile {
+
+    static Mosquitto mosquitto;
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("cellhub.broker.embedded", "false");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(MosquittoResource.class));
+    }
+
+    public static class MosquittoResource implements QuarkusTestResourceLifecycleManager {
+
+        @Override
+        public Map<String, String> start() {
+            mosquitto = new Mosquitto(FreePort.find()).start();
+            return Map.of(
+                    "mp.messaging.connector.smallrye-mqtt.host", "127.0.0.1",
+                    "mp.messaging.connector.smallrye-mqtt.port", String.valueOf(mosquitto.port()));
+        }
+
+        @Override
+        public void stop() {
+            mosquitto.stop();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.cellhub.support;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+
+/** A real MQTT 3.1.1 client for tests (Vert.x MQTT), with blocking calls and a queue of what it received. */
+public final class MqttTestClient implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Vertx VERTX = Vertx.vertx();
+
+    public record Received(String topic, String payload, int qos, boolean retained) {
+    }
+
+    private final MqttClient client;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+    private MqttTestClient(MqttClientOptions options) {
+        client = MqttClient.create(VERTX, options);
+        client.publishHandler(p -> received.add(new Received(p.topicName(), p.payload().toString(),
+                p.qosLevel().value(), p.isRetain())));
+    }
+
+    public static MqttTestClient connect(String host, int port, String clientId, boolean cleanSession) {
+        MqttTestClient c = new MqttTestClient(new MqttClientOptions().setClientId(clientId).setCleanSession(cleanSession)
+                .setMaxMessageSize(1024 * 1024));
+        await(c.client.connect(port, host));
+        return c;
+    }
+
+    public static MqttTestClient connect(int port, String clientId) {
+        return connect("127.0.0.1", port, clientId, true);
+    }
+
+    public void publish(String topic, String payload, int qos, boolean retain) {
+        publish(topic, Buffer.buffer(payload), qos, retain);
+    }
+
+    public void publish(String topic, Buffer payload, int qos, boolean retain) {
+        await(client.publish(topic, payload, MqttQoS.valueOf(qos), false, retain));
+    }
+
+    /**
+     * Subscribes and waits for the SUBACK, sending SUBSCRIBE again when none comes within a second:
+     * Moquette 0.17 drops a SUBSCRIBE that arrives right after CONNACK (see IngestSubscriptionGuard).
+     */
+    public void subscribe(String filter, int qos) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            CompletableFuture<Void> granted = new CompletableFuture<>();
+            client.subscribeCompletionHandler(ack -> granted.complete(null));
+            await(client.subscribe(filter, qos));
+            try {
+                granted.get(1, TimeUnit.SECONDS);
+                return;
+            } catch (TimeoutException e) {
+                // SUBSCRIBE lost: send it again
+            } catch (Exception e) {
+                throw new AssertionError("Subscribing to " + filter + " failed", e);
+            }
+        }
+        throw new AssertionError("No SUBACK for " + filter + " after 5 attempts");
+    }
+
+    /** The next message received, waiting up to ten seconds; fails the test when none comes. */
+    public Received next() {
+        try {
+            Received r = received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (r == null) {
+                throw new AssertionError("No MQTT message arrived within " + TIMEOUT);
+            }
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next message on this topic, skipping others. */
+    public Received next(String topic) {
+        while (true) {
+            Received r = next();
+            if (r.topic().equals(topic)) {
+                return r;
+            }
+        }
+    }
+
+    /** Nothing more arrives within the given time. */
+    public Received poll(Duration wait) throws InterruptedException {
+        return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (client.isConnected()) {
+            await(client.disconnect());
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("MQTT operation failed: " + e.getMessage(), e);
+        }
+    }
+}
