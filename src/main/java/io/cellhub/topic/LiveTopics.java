@@ -55,18 +55,18 @@ public class LiveTopics {
      */
     public boolean recordRetained(TopicMessage retained) {
         TopicEntry entry = topics.get(retained.topic());
-        if (entry != null) {
-            entry.confirmRetained(retained);
-            return true;
+        if (entry == null) {
+            return record(retained.asRetained());
         }
-        return record(retained.asRetained());
+        entry.confirmRetained(retained);
+        return true;
     }
 
     public List<TopicSnapshot> list(TopicFilter filter) {
         List<TopicSnapshot> result = new ArrayList<>();
         topics.forEach((topic, entry) -> {
             if (filter.matches(topic)) {
-                result.add(entry.snapshot());
+                entry.snapshot().ifPresent(result::add);
             }
         });
         result.sort(Comparator.comparing(TopicSnapshot::topic));
@@ -75,7 +75,7 @@ public class LiveTopics {
 
     public Optional<TopicSnapshot> get(String topic) {
         TopicEntry entry = topics.get(topic);
-        return entry == null ? Optional.empty() : Optional.of(entry.snapshot());
+        return entry == null ? Optional.empty() : entry.snapshot();
     }
 
     /** Oldest first; empty when the topic is unknown. */
@@ -93,13 +93,18 @@ public class LiveTopics {
         if (entry != null) {
             return entry;
         }
-        if (size.get() >= config.max()) {
-            return null;
+        // Reserve a place first, so the bound holds exactly under concurrent new topics.
+        if (size.incrementAndGet() > config.max()) {
+            size.decrementAndGet();
+            return topics.get(topic);
         }
-        return topics.computeIfAbsent(topic, t -> {
-            size.incrementAndGet();
-            return new TopicEntry(config.history());
-        });
+        TopicEntry created = new TopicEntry(config.history());
+        TopicEntry existing = topics.putIfAbsent(topic, created);
+        if (existing != null) {
+            size.decrementAndGet();
+            return existing;
+        }
+        return created;
     }
 
     private void refuse(String topic) {

@@ -2,6 +2,7 @@ package io.cellhub.topic;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The live state of one topic: its last message, how many arrived, and a ring of the most recent. */
 final class TopicEntry {
@@ -39,8 +40,9 @@ final class TopicEntry {
         return true;
     }
 
-    synchronized TopicSnapshot snapshot() {
-        return new TopicSnapshot(ring[head], count);
+    /** Empty for the instant between the entry's creation and its first message. */
+    synchronized Optional<TopicSnapshot> snapshot() {
+        return count == 0 ? Optional.empty() : Optional.of(new TopicSnapshot(ring[head], count));
     }
 
     /** Oldest first. */

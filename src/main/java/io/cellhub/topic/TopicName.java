@@ -36,6 +36,9 @@ public final class TopicName {
         if (topic.indexOf('\u0000') >= 0) {
             throw new InvalidTopicException("The " + what + " contains a NUL character, which MQTT forbids.");
         }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(topic)) {
+            throw new InvalidTopicException("The " + what + " contains an unpaired UTF-16 surrogate, which is not valid UTF-8.");
+        }
         int bytes = topic.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
             throw new InvalidTopicException("The " + what + " is " + bytes + " bytes long in UTF-8; MQTT allows at most "

@@ -1,0 +1,75 @@
+package io.cellhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cellhub.support.FreePort;
+import io.cellhub.support.MqttTestClient;
+import io.cellhub.support.PackagedApp;
+
+/** The packaged app keeps retained values and its database across a stop and start, and two run side by side. */
+class RestartIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void retainedValuesAndDatabaseSurviveARestart() throws Exception {
+        Path dataDir = Files.createTempDirectory("cellhub-restart");
+        int brokerPort = FreePort.find();
+        Map<String, String> env = Map.of(
+                "CELLHUB_BROKER_PORT", String.valueOf(brokerPort),
+                "CELLHUB_DATA_DIR", dataDir.toString(),
+                "CELLHUB_FLEET_ENABLED", "false");
+        int httpPort = FreePort.find();
+
+        try (PackagedApp app = new PackagedApp(httpPort, env).start()) {
+            try (MqttTestClient device = MqttTestClient.connect(brokerPort, "restart-device")) {
+                device.publish("robotcell9/temperature1", "21.5", 1, true);
+                await().atMost(Duration.ofSeconds(10)).until(() -> topics(app, "robotcell9/%23").size() == 1);
+            }
+            assertThat(topics(app, "robotcell9/%23").get(0).get("number").asDouble()).isEqualTo(21.5);
+            assertThat(JSON.readTree(app.get("/api/status")).get("starts").asLong()).isEqualTo(1);
+        }
+
+        try (PackagedApp app = new PackagedApp(httpPort, env).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> topics(app, "robotcell9/%23").size() == 1);
+            JsonNode topic = topics(app, "robotcell9/%23").get(0);
+            assertThat(topic.get("topic").asText()).isEqualTo("robotcell9/temperature1");
+            assertThat(topic.get("number").asDouble()).isEqualTo(21.5);
+            assertThat(topic.get("retained").asBoolean()).as("re-sent by the broker as retained").isTrue();
+            assertThat(JSON.readTree(app.get("/api/status")).get("starts").asLong())
+                    .as("the embedded PostgreSQL kept the first start's row").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void twoInstancesRunSideBySideOnTheirOwnPortsAndData() throws Exception {
+        int brokerA = FreePort.find();
+        int brokerB = FreePort.find();
+        try (PackagedApp a = new PackagedApp(FreePort.find(), Map.of("CELLHUB_BROKER_PORT", String.valueOf(brokerA),
+                "CELLHUB_DATA_DIR", Files.createTempDirectory("cellhub-a").toString(), "CELLHUB_FLEET_ENABLED", "false")).start();
+                PackagedApp b = new PackagedApp(FreePort.find(), Map.of("CELLHUB_BROKER_PORT", String.valueOf(brokerB),
+                        "CELLHUB_DATA_DIR", Files.createTempDirectory("cellhub-b").toString(), "CELLHUB_FLEET_ENABLED", "false"))
+                        .start()) {
+            try (MqttTestClient device = MqttTestClient.connect(brokerA, "side-device")) {
+                device.publish("cella/temperature1", "1", 1, false);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> topics(a, "cella/%23").size() == 1);
+            assertThat(topics(b, "cella/%23")).isEmpty();
+        }
+    }
+
+    private static JsonNode topics(PackagedApp app, String filter) throws Exception {
+        return JSON.readTree(app.get("/api/topics?filter=" + filter));
+    }
+}
