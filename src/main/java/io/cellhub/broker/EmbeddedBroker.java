@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Destroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
@@ -17,7 +19,6 @@ import org.jboss.logging.Logger;
 import io.cellhub.CellHubConfig;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
@@ -34,7 +35,7 @@ public class EmbeddedBroker {
     private final Path dataDir;
     private final Vertx vertx;
     private final String ingestClientId;
-    private Server server;
+    private static final AtomicReference<Server> running = new AtomicReference<>();
 
     public EmbeddedBroker(BrokerConfig config, CellHubConfig cellHub, Vertx vertx,
             @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId) {
@@ -54,7 +55,7 @@ public class EmbeddedBroker {
             Server broker = new Server();
             broker.startServer(new MemoryConfig(properties()),
                     List.of(new IngestSubscriptionGuard(vertx, ingestClientId, broker::disconnectAndPurgeClientState)));
-            server = broker;
+            running.set(broker);
             LOG.infof("Embedded MQTT broker listening on %s:%d, data in %s", config.host(), config.port(),
                     dataDir.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
@@ -64,16 +65,16 @@ public class EmbeddedBroker {
         }
     }
 
-    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
-        if (server != null) {
-            server.stopServer();
-            server = null;
+    /**
+     * Stops the broker after the application context is gone, so that the messaging connector has
+     * closed its clients first and none of them tries to reconnect to a broker that is going away.
+     */
+    static void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Destroyed(ApplicationScoped.class) Object event) {
+        Server broker = running.getAndSet(null);
+        if (broker != null) {
+            broker.stopServer();
             LOG.info("Embedded MQTT broker stopped");
         }
-    }
-
-    public boolean isRunning() {
-        return server != null;
     }
 
     private Properties properties() {

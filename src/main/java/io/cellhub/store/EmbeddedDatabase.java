@@ -47,6 +47,10 @@ final class EmbeddedDatabase {
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(absolute.resolve("binaries").toFile())
                     .setPGStartupWait(Duration.ofSeconds(30))
+                    // zonky tunes for throwaway test databases (-F, synchronous_commit=off);
+                    // CellHub keeps real data here, so committed means on disk.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .setRegisterShutdownHook(true);
             if (port > 0) {
                 builder.setPort(port);
