@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Destroyed;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
@@ -35,14 +36,16 @@ public class EmbeddedBroker {
     private final Path dataDir;
     private final Vertx vertx;
     private final String ingestClientId;
+    private final Event<IngestSubscribed> ingestSubscribed;
     private static final AtomicReference<Server> running = new AtomicReference<>();
 
     public EmbeddedBroker(BrokerConfig config, CellHubConfig cellHub, Vertx vertx,
-            @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId) {
+            @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId, Event<IngestSubscribed> ingestSubscribed) {
         this.config = config;
         this.dataDir = cellHub.dataDir().resolve("broker");
         this.vertx = vertx;
         this.ingestClientId = ingestClientId;
+        this.ingestSubscribed = ingestSubscribed;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
@@ -53,8 +56,11 @@ public class EmbeddedBroker {
         try {
             Files.createDirectories(dataDir);
             Server broker = new Server();
-            broker.startServer(new MemoryConfig(properties()),
-                    List.of(new IngestSubscriptionGuard(vertx, ingestClientId, broker::disconnectAndPurgeClientState)));
+            Qos0RetainedKeeper retainedKeeper = new Qos0RetainedKeeper();
+            broker.startServer(new MemoryConfig(properties()), List.of(retainedKeeper,
+                    new IngestSubscriptionGuard(vertx, ingestClientId, broker::disconnectAndPurgeClientState,
+                            subscribed -> ingestSubscribed.fireAsync(subscribed))));
+            retainedKeeper.attach(broker);
             running.set(broker);
             LOG.infof("Embedded MQTT broker listening on %s:%d, data in %s", config.host(), config.port(),
                     dataDir.toAbsolutePath());

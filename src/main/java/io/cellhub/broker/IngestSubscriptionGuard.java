@@ -31,14 +31,17 @@ final class IngestSubscriptionGuard extends AbstractInterceptHandler {
     private final Vertx vertx;
     private final String ingestClientId;
     private final Consumer<String> purgeSession;
+    private final Consumer<IngestSubscribed> subscribed;
     private final AtomicLong connectGeneration = new AtomicLong();
     private final AtomicLong subscribedGeneration = new AtomicLong(-1);
     private final AtomicLong attempts = new AtomicLong();
 
-    IngestSubscriptionGuard(Vertx vertx, String ingestClientId, Consumer<String> purgeSession) {
+    IngestSubscriptionGuard(Vertx vertx, String ingestClientId, Consumer<String> purgeSession,
+            Consumer<IngestSubscribed> subscribed) {
         this.vertx = vertx;
         this.ingestClientId = ingestClientId;
         this.purgeSession = purgeSession;
+        this.subscribed = subscribed;
     }
 
     @Override
@@ -77,6 +80,7 @@ final class IngestSubscriptionGuard extends AbstractInterceptHandler {
         if (ingestClientId.equals(msg.getClientID())) {
             subscribedGeneration.set(connectGeneration.get());
             attempts.set(0);
+            subscribed.accept(new IngestSubscribed(msg.getClientID(), msg.getTopicFilter()));
         }
     }
 

@@ -8,11 +8,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
 import io.cellhub.broker.BrokerAddress;
+import io.cellhub.broker.BrokerConfig;
+import io.cellhub.broker.IngestSubscribed;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicFilter;
@@ -31,9 +34,11 @@ import io.vertx.mqtt.MqttClient;
  * <p>
  * The ingest channel alone cannot: it keeps a persistent session, and when the broker still has
  * that session after a restart the connector does not subscribe again, so the broker re-sends no
- * retained messages. The scan subscribes at QoS 0 because Moquette 0.17 clears the retain flag on
- * retained messages it delivers to QoS 1 and 2 subscriptions. It ends once no retained message has
- * arrived for {@code cellhub.ingest.scan-quiet-period}.
+ * retained messages. Against an external broker the scan subscribes at QoS 2, so each message
+ * arrives with the QoS it was retained with; against the embedded broker at QoS 0, because
+ * Moquette 0.17 clears the retain flag on retained messages it delivers to QoS 1 and 2
+ * subscriptions (such topics then show QoS 0 until a live message arrives). It ends once no
+ * retained message has arrived for {@code cellhub.ingest.scan-quiet-period}.
  */
 @ApplicationScoped
 public class RetainedScan {
@@ -41,26 +46,43 @@ public class RetainedScan {
     private static final Logger LOG = Logger.getLogger(RetainedScan.class);
     private static final long RETRY_MILLIS = 2_000;
     private static final long SUBACK_WAIT_MILLIS = 1_000;
+    private static final long INGEST_SETTLE_MILLIS = 500;
 
     private final Vertx vertx;
     private final BrokerAddress broker;
     private final LiveTopics topics;
     private final TopicFilter filter;
     private final IngestConfig config;
+    private final MqttQoS scanQos;
+    private final boolean embedded;
     private volatile boolean running;
     private volatile boolean complete;
 
-    public RetainedScan(Vertx vertx, BrokerAddress broker, LiveTopics topics, IngestConfig config) {
+    public RetainedScan(Vertx vertx, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics, IngestConfig config) {
         this.vertx = vertx;
         this.broker = broker;
         this.topics = topics;
         this.config = config;
+        this.embedded = brokerConfig.embedded();
+        this.scanQos = embedded ? MqttQoS.AT_MOST_ONCE : MqttQoS.EXACTLY_ONCE;
         this.filter = TopicFilter.parse(config.filter());
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         running = true;
-        scan();
+        if (!embedded) {
+            scan();
+        }
+    }
+
+    /**
+     * With the embedded broker, scans each time the ingest subscription is made, shortly after the
+     * broker has re-sent the retained messages to it. Moquette labels those re-sends RETAIN = 0 at
+     * QoS 1; the scan that follows marks them retained. Scanning before them would let the
+     * mislabelled copies overwrite the scan's.
+     */
+    void onIngestSubscribed(@ObservesAsync IngestSubscribed event) {
+        vertx.setTimer(INGEST_SETTLE_MILLIS, t -> scan());
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -79,7 +101,7 @@ public class RetainedScan {
     private Future<Void> subscribeAcknowledged(MqttClient client, int attempt) {
         Promise<Void> acknowledged = Promise.promise();
         client.subscribeCompletionHandler(suback -> acknowledged.tryComplete());
-        client.subscribe(filter.toString(), MqttQoS.AT_MOST_ONCE.value());
+        client.subscribe(filter.toString(), scanQos.value());
         long timer = vertx.setTimer(SUBACK_WAIT_MILLIS, t -> acknowledged.tryFail("no SUBACK"));
         return acknowledged.future()
                 .onComplete(done -> vertx.cancelTimer(timer))

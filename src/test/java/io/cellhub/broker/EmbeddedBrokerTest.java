@@ -1,6 +1,7 @@
 package io.cellhub.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,22 +72,48 @@ class EmbeddedBrokerTest {
     }
 
     /**
-     * Moquette 0.17 fault: it discards a retained message published at QoS 0 (and clears the one it
-     * held), which MQTT 3.1.1 allows ("MAY choose to discard it") but Mosquitto and HiveMQ do not do.
-     * The notebook's retained exercise publishes at QoS 0, so against the embedded broker it must use
-     * QoS 1. If this test fails, Moquette now keeps them.
+     * The notebook's own sequence, at QoS 0: retained 2, then 75 not retained; a new subscriber gets 2.
+     * Moquette 0.17 alone discards QoS 0 retained messages; Qos0RetainedKeeper keeps them.
      */
     @Test
-    void moquetteDiscardsRetainedMessagesPublishedAtQos0() throws InterruptedException {
+    void retainedMessagePublishedAtQos0IsKeptForNewSubscribers() {
         try (MqttTestClient publisher = MqttTestClient.connect(brokerPort, "qos0-retain-pub");
                 MqttTestClient watcher = MqttTestClient.connect(brokerPort, "qos0-retain-watcher")) {
             watcher.subscribe("cellq0/temperature", 0);
             publisher.publish("cellq0/temperature", "2", 0, true);
+            publisher.publish("cellq0/temperature", "75", 0, false);
             assertThat(watcher.next("cellq0/temperature").payload()).isEqualTo("2");
+            assertThat(watcher.next("cellq0/temperature").payload()).isEqualTo("75");
         }
-        try (MqttTestClient late = MqttTestClient.connect(brokerPort, "qos0-retain-late")) {
-            late.subscribe("cellq0/temperature", 0);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellq0/temperature")).isEqualTo("2"));
+    }
+
+    @Test
+    void lastRetainedPublishWinsAcrossQosLevelsAndAnEmptyOneClearsIt() throws InterruptedException {
+        try (MqttTestClient publisher = MqttTestClient.connect(brokerPort, "mixed-retain-pub");
+                MqttTestClient watcher = MqttTestClient.connect(brokerPort, "mixed-retain-watcher")) {
+            watcher.subscribe("cellmix/#", 0);
+            publisher.publish("cellmix/a", "0", 0, true);
+            publisher.publish("cellmix/a", "1", 1, true);
+            publisher.publish("cellmix/b", "x", 0, true);
+            publisher.publish("cellmix/b", "", 0, true);
+            for (int i = 0; i < 4; i++) {
+                watcher.next();
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellmix/a")).isEqualTo("1"));
+        try (MqttTestClient late = MqttTestClient.connect(brokerPort, "mixed-retain-late")) {
+            late.subscribe("cellmix/b", 0);
             assertThat(late.poll(Duration.ofSeconds(1))).isNull();
+        }
+    }
+
+    /** What a new QoS 0 subscriber receives as retained on this topic, or null. */
+    private String retainedOn(String topic) throws InterruptedException {
+        try (MqttTestClient late = MqttTestClient.connect(brokerPort, "retained-probe-" + System.nanoTime())) {
+            late.subscribe(topic, 0);
+            MqttTestClient.Received received = late.poll(Duration.ofSeconds(2));
+            return received != null && received.retained() ? received.payload() : null;
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.cellhub.support.FreePort;
 import io.cellhub.support.Mosquitto;
+import io.cellhub.support.MqttTestClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
@@ -28,6 +29,10 @@ public class ExternalMosquittoProfile implements QuarkusTestProfile {
         @Override
         public Map<String, String> start() {
             mosquitto = new Mosquitto(FreePort.find()).start();
+            // Held by the broker before CellHub starts: CellHub must learn it as retained.
+            try (MqttTestClient device = MqttTestClient.connect(mosquitto.port(), "mosq-before-start")) {
+                device.publish("robotcell7/temperature2", "26", 1, true);
+            }
             return Map.of(
                     "mp.messaging.connector.smallrye-mqtt.host", "127.0.0.1",
                     "mp.messaging.connector.smallrye-mqtt.port", String.valueOf(mosquitto.port()));

@@ -26,6 +26,16 @@ import io.restassured.http.ContentType;
 class MosquittoInteropTest {
 
     @Test
+    @Order(0)
+    void retainedMessagesHeldBeforeStartShowAsRetainedWithTheirQos() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/topics/robotcell7/temperature2")
+                .then().statusCode(200)
+                .body("number", equalTo(26.0f))
+                .body("retained", equalTo(true))
+                .body("qos", equalTo(1)));
+    }
+
+    @Test
     @Order(1)
     void ingestsFromMosquittoWithQosAndNumber() {
         given().get("/api/status").then().body("embeddedBroker", equalTo(false));

@@ -33,7 +33,9 @@ class RestartIT {
         int httpPort = FreePort.find();
 
         try (PackagedApp app = new PackagedApp(httpPort, env).start()) {
+            MqttTestClient.connect("127.0.0.1", brokerPort, "persistent-cell", false).subscribeThenClose("cmd/#", 1);
             try (MqttTestClient device = MqttTestClient.connect(brokerPort, "restart-device")) {
+                device.publish("cmd/start", "queued while away", 1, false);
                 device.publish("robotcell9/temperature1", "21.5", 1, true);
                 await().atMost(Duration.ofSeconds(10)).until(() -> topics(app, "robotcell9/%23").size() == 1);
             }
@@ -49,6 +51,11 @@ class RestartIT {
             assertThat(topic.get("retained").asBoolean()).as("re-sent by the broker as retained").isTrue();
             assertThat(JSON.readTree(app.get("/api/status")).get("starts").asLong())
                     .as("the embedded PostgreSQL kept the first start's row").isEqualTo(2);
+
+            try (MqttTestClient back = MqttTestClient.connect("127.0.0.1", brokerPort, "persistent-cell", false)) {
+                assertThat(back.next("cmd/start").payload())
+                        .as("a persistent session's queued QoS 1 message survives a graceful restart").isEqualTo("queued while away");
+            }
         }
     }
 

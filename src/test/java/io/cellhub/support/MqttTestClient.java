@@ -36,11 +36,27 @@ public final class MqttTestClient implements AutoCloseable {
         MqttTestClient c = new MqttTestClient(new MqttClientOptions().setClientId(clientId).setCleanSession(cleanSession)
                 .setMaxMessageSize(1024 * 1024));
         await(c.client.connect(port, host));
+        c.pingRoundTrip();
         return c;
     }
 
     public static MqttTestClient connect(int port, String clientId) {
         return connect("127.0.0.1", port, clientId, true);
+    }
+
+    /**
+     * One PINGREQ/PINGRESP before anything else: Moquette 0.17 drops the connection when a SUBSCRIBE
+     * arrives before it has finished its side of CONNACK, as a fast device's can.
+     */
+    private void pingRoundTrip() {
+        CompletableFuture<Void> pong = new CompletableFuture<>();
+        client.pingResponseHandler(v -> pong.complete(null));
+        client.ping();
+        try {
+            pong.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("No PINGRESP", e);
+        }
     }
 
     public void publish(String topic, String payload, int qos, boolean retain) {
@@ -57,6 +73,9 @@ public final class MqttTestClient implements AutoCloseable {
      */
     public void subscribe(String filter, int qos) {
         for (int attempt = 1; attempt <= 5; attempt++) {
+            if (!client.isConnected()) {
+                throw new AssertionError("The broker closed the connection before SUBACK for " + filter);
+            }
             CompletableFuture<Void> granted = new CompletableFuture<>();
             client.subscribeCompletionHandler(ack -> granted.complete(null));
             await(client.subscribe(filter, qos));
@@ -70,6 +89,12 @@ public final class MqttTestClient implements AutoCloseable {
             }
         }
         throw new AssertionError("No SUBACK for " + filter + " after 5 attempts");
+    }
+
+    /** Subscribes, then disconnects: leaves a persistent session holding the subscription. */
+    public void subscribeThenClose(String filter, int qos) {
+        subscribe(filter, qos);
+        close();
     }
 
     /** The next message received, waiting up to ten seconds; fails the test when none comes. */

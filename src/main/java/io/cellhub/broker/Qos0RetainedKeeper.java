@@ -1,0 +1,100 @@
+package io.cellhub.broker;
+
+import java.lang.reflect.Field;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import io.moquette.broker.IRetainedRepository;
+import io.moquette.broker.Server;
+import io.moquette.broker.subscriptions.Topic;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.messages.InterceptPublishMessage;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+
+/**
+ * Keeps retained messages that are published at QoS 0, as Mosquitto and HiveMQ do and as the course
+ * notebook expects ({@code publish(..., qos=0, retain=True)}, then a new subscriber gets it).
+ * <p>
+ * Moquette 0.17 discards them: a QoS 0 retained publish only clears the topic's retained message
+ * (MQTT 3.1.1 allows that, 3.3.1.3). This interceptor sees every publish in the order the broker
+ * handled it, on Moquette's single interceptor thread, and writes each retained publish, of any
+ * QoS, into Moquette's own retained store again, so the store ends on the last retained publish.
+ * Moquette offers no API for its store; it is reached by reflection once at start, and when that
+ * fails (another Moquette version) CellHub logs it and runs without the repair.
+ */
+final class Qos0RetainedKeeper extends AbstractInterceptHandler {
+
+    private static final Logger LOG = Logger.getLogger(Qos0RetainedKeeper.class);
+
+    private volatile IRetainedRepository retained;
+
+    @Override
+    public String getID() {
+        return "cellhub-qos0-retained-keeper";
+    }
+
+    @Override
+    public Class<?>[] getInterceptedMessageTypes() {
+        return new Class<?>[] { InterceptPublishMessage.class };
+    }
+
+    /** Finds the broker's retained store; without it, {@link #onPublish} only releases the payload. */
+    void attach(Server server) {
+        retained = retainedStoreOf(server).orElse(null);
+    }
+
+    @Override
+    public void onPublish(InterceptPublishMessage msg) {
+        try {
+            IRetainedRepository store = retained;
+            if (store == null || !msg.isRetainFlag()) {
+                return;
+            }
+            Topic topic = new Topic(msg.getTopicName());
+            if (!msg.getPayload().isReadable()) {
+                store.cleanRetained(topic);
+                return;
+            }
+            store.retain(topic, MqttMessageBuilders.publish()
+                    .topicName(msg.getTopicName())
+                    .qos(msg.getQos())
+                    .retained(true)
+                    .payload(Unpooled.wrappedBuffer(bytes(msg)))
+                    .build());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not keep the retained message on '%s'", msg.getTopicName());
+        } finally {
+            msg.getPayload().release();
+        }
+    }
+
+    @Override
+    public void onSessionLoopError(Throwable error) {
+        LOG.errorf(error, "The embedded broker's session loop failed");
+    }
+
+    private static byte[] bytes(InterceptPublishMessage msg) {
+        byte[] bytes = new byte[msg.getPayload().readableBytes()];
+        msg.getPayload().getBytes(msg.getPayload().readerIndex(), bytes);
+        return bytes;
+    }
+
+    private static Optional<IRetainedRepository> retainedStoreOf(Server server) {
+        try {
+            Object postOffice = field(Server.class, "dispatcher").get(server);
+            return Optional.of((IRetainedRepository) field(postOffice.getClass(), "retainedRepository").get(postOffice));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warnf("Cannot reach Moquette's retained store (%s); retained messages published at QoS 0 will be "
+                    + "discarded by the embedded broker", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
+    }
+}
