@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.interceptor.Interceptor;
@@ -18,6 +19,8 @@ import io.cellhub.broker.BrokerConfig;
 import io.cellhub.broker.IngestSubscribed;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.Payload;
+import io.cellhub.topic.RetainedReplay;
+import io.cellhub.topic.RetainedStateSettled;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -47,6 +50,11 @@ public class RetainedScan {
     private static final long RETRY_MILLIS = 2_000;
     private static final long SUBACK_WAIT_MILLIS = 1_000;
     private static final long INGEST_SETTLE_MILLIS = 500;
+    /**
+     * Moquette writes a new subscription's retained re-sends before it tells the interceptors about
+     * the subscription, so they are on the loopback connection well within this.
+     */
+    private static final long REPLAY_MILLIS = 100;
 
     private final Vertx vertx;
     private final BrokerAddress broker;
@@ -56,9 +64,15 @@ public class RetainedScan {
     private final MqttQoS scanQos;
     private final boolean embedded;
     private volatile boolean running;
-    private volatile boolean complete;
 
-    public RetainedScan(Vertx vertx, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics, IngestConfig config) {
+    private final RetainedReplay replay;
+    private final Event<RetainedStateSettled> settled;
+    private volatile boolean completed;
+
+    public RetainedScan(Vertx vertx, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics, IngestConfig config,
+            RetainedReplay replay, Event<RetainedStateSettled> settled) {
+        this.replay = replay;
+        this.settled = settled;
         this.vertx = vertx;
         this.broker = broker;
         this.topics = topics;
@@ -71,9 +85,12 @@ public class RetainedScan {
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         running = true;
         if (!embedded) {
+            // Mosquitto, HiveMQ and EMQX flag retained re-sends correctly: the flag tells replays apart.
+            replay.settle();
             scan();
         }
     }
+
 
     /**
      * With the embedded broker, scans each time the ingest subscription is made, shortly after the
@@ -82,16 +99,18 @@ public class RetainedScan {
      * mislabelled copies overwrite the scan's.
      */
     void onIngestSubscribed(@ObservesAsync IngestSubscribed event) {
+        replay.begin();
+        vertx.setTimer(REPLAY_MILLIS, t -> replay.settle());
         vertx.setTimer(INGEST_SETTLE_MILLIS, t -> scan());
+    }
+
+    /** True once a scan has run to its end since start. */
+    public boolean hasCompleted() {
+        return completed;
     }
 
     void onStop(@Observes ShutdownEvent event) {
         running = false;
-    }
-
-    /** True once a scan has run to its end since start. */
-    public boolean isComplete() {
-        return complete;
     }
 
     /**
@@ -138,7 +157,8 @@ public class RetainedScan {
                         if (quiet || timedOut || !running) {
                             vertx.cancelTimer(timer);
                             client.disconnect();
-                            complete = true;
+                            completed = true;
+                            settled.fireAsync(new RetainedStateSettled(found.get()));
                             LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter, broker,
                                     found.get(), Duration.ofNanos(now - startedAt).toMillis(),
                                     timedOut ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");

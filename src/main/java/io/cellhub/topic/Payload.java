@@ -20,6 +20,7 @@ public final class Payload {
 
     private final byte[] bytes;
     private volatile Decoded decoded;
+    private volatile Number number;
 
     private Payload(byte[] bytes) {
         this.bytes = bytes;
@@ -68,16 +69,27 @@ public final class Payload {
 
     /** The number this payload reads as: plain text, a JSON number, or the one numeric field of a JSON object. */
     public OptionalDouble number() {
-        Decoded d = decoded();
-        return d.hasNumber ? OptionalDouble.of(d.number) : OptionalDouble.empty();
+        return number(NumberReading.DEFAULT);
+    }
+
+    /**
+     * The number this payload reads as with the given reading. Read once: every part of CellHub
+     * uses the one reading configured, so the result is kept for it.
+     */
+    public OptionalDouble number(NumberReading reading) {
+        Number n = number;
+        if (n == null || n.reading != reading) {
+            String text = decoded().text;
+            n = new Number(reading, text == null ? OptionalDouble.empty() : reading.number(text));
+            number = n;
+        }
+        return n.value;
     }
 
     private Decoded decoded() {
         Decoded d = decoded;
         if (d == null) {
-            String text = decodeUtf8(bytes);
-            OptionalDouble number = text == null ? OptionalDouble.empty() : NumberReading.read(text);
-            d = new Decoded(text, number.isPresent(), number.orElse(0));
+            d = new Decoded(decodeUtf8(bytes));
             decoded = d;
         }
         return d;
@@ -110,6 +122,9 @@ public final class Payload {
         return text().orElseGet(() -> "base64:" + base64());
     }
 
-    private record Decoded(String text, boolean hasNumber, double number) {
+    private record Decoded(String text) {
+    }
+
+    private record Number(NumberReading reading, OptionalDouble value) {
     }
 }

@@ -1,5 +1,7 @@
 package io.cellhub.topic;
 
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,4 +15,10 @@ public interface TopicsConfig {
     /** Recent messages kept per topic for plots and the topic detail view. */
     @WithDefault("100")
     int history();
+
+    /**
+     * Name of the numeric field to read from JSON object payloads, such as {@code temperatur}.
+     * Without it, an object reads as a number only when it has exactly one numeric field.
+     */
+    Optional<String> numberField();
 }

@@ -1,5 +1,8 @@
 package io.cellhub.web;
 
+import java.util.OptionalDouble;
+
+import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
 
 /** How a payload is spelled in JSON: text or base64, never both, and a number when it reads as one. */
@@ -16,7 +19,8 @@ final class PayloadText {
         return payload.isText() ? null : payload.base64();
     }
 
-    static Double number(Payload payload) {
-        return payload.number().isPresent() ? payload.number().getAsDouble() : null;
+    static Double number(Payload payload, NumberReading reading) {
+        OptionalDouble number = payload.number(reading);
+        return number.isPresent() ? number.getAsDouble() : null;
     }
 }

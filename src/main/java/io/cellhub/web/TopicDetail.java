@@ -3,6 +3,7 @@ package io.cellhub.web;
 import java.time.Instant;
 import java.util.List;
 
+import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
@@ -13,16 +14,16 @@ public record TopicDetail(String topic, String payload, String payloadBase64, Do
 
     public record HistoryEntry(String payload, String payloadBase64, Double number, int qos, boolean retained, Instant at) {
 
-        static HistoryEntry of(TopicMessage message) {
+        static HistoryEntry of(TopicMessage message, NumberReading reading) {
             Payload payload = message.payload();
-            return new HistoryEntry(PayloadText.text(payload), PayloadText.base64(payload), PayloadText.number(payload),
+            return new HistoryEntry(PayloadText.text(payload), PayloadText.base64(payload), PayloadText.number(payload, reading),
                     message.qos(), message.retained(), message.receivedAt());
         }
     }
 
-    static TopicDetail of(TopicSnapshot snapshot, List<TopicMessage> history) {
-        TopicView view = TopicView.of(snapshot);
+    static TopicDetail of(TopicSnapshot snapshot, List<TopicMessage> history, NumberReading reading) {
+        TopicView view = TopicView.of(snapshot, reading);
         return new TopicDetail(view.topic(), view.payload(), view.payloadBase64(), view.number(), view.qos(),
-                view.retained(), view.updatedAt(), view.count(), history.stream().map(HistoryEntry::of).toList());
+                view.retained(), view.updatedAt(), view.count(), history.stream().map(m -> HistoryEntry.of(m, reading)).toList());
     }
 }

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import io.cellhub.topic.LiveTopics;
+import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.TopicFilter;
 
 @Path("/api/topics")
@@ -22,9 +23,11 @@ import io.cellhub.topic.TopicFilter;
 public class TopicResource {
 
     private final LiveTopics topics;
+    private final NumberReading reading;
 
-    public TopicResource(LiveTopics topics) {
+    public TopicResource(LiveTopics topics, NumberReading reading) {
         this.topics = topics;
+        this.reading = reading;
     }
 
     @GET
@@ -32,7 +35,7 @@ public class TopicResource {
     public List<TopicView> list(
             @Parameter(description = "MQTT 3.1.1 topic filter; '+' matches one level, '#' the rest", example = "robotcell1/#")
             @QueryParam("filter") @DefaultValue("#") String filter) {
-        return topics.list(TopicFilter.parse(filter)).stream().map(TopicView::of).toList();
+        return topics.list(TopicFilter.parse(filter)).stream().map(snapshot -> TopicView.of(snapshot, reading)).toList();
     }
 
     @GET
@@ -40,7 +43,7 @@ public class TopicResource {
     @Operation(summary = "One topic with its recent history; the topic may be URL-encoded or written with plain slashes")
     public TopicDetail get(@PathParam("topic") String topic) {
         return topics.get(topic)
-                .map(snapshot -> TopicDetail.of(snapshot, topics.history(topic)))
+                .map(snapshot -> TopicDetail.of(snapshot, topics.history(topic), reading))
                 .orElseThrow(() -> new NotFoundException("No message has been seen on topic '" + topic
                         + "'. GET /api/topics lists the known topics."));
     }

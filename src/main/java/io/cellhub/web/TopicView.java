@@ -2,6 +2,7 @@ package io.cellhub.web;
 
 import java.time.Instant;
 
+import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicSnapshot;
 
@@ -9,10 +10,10 @@ import io.cellhub.topic.TopicSnapshot;
 public record TopicView(String topic, String payload, String payloadBase64, Double number, int qos, boolean retained,
         Instant updatedAt, long count) {
 
-    static TopicView of(TopicSnapshot snapshot) {
+    static TopicView of(TopicSnapshot snapshot, NumberReading reading) {
         Payload payload = snapshot.last().payload();
         return new TopicView(snapshot.topic(), PayloadText.text(payload), PayloadText.base64(payload),
-                PayloadText.number(payload), snapshot.last().qos(), snapshot.last().retained(),
+                PayloadText.number(payload, reading), snapshot.last().qos(), snapshot.last().retained(),
                 snapshot.last().receivedAt(), snapshot.count());
     }
 }

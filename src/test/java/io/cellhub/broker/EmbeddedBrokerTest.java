@@ -88,23 +88,22 @@ class EmbeddedBrokerTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellq0/temperature")).isEqualTo("2"));
     }
 
+    /**
+     * Each retained publish replaces the last, whatever its QoS, and an empty one clears it. (Moquette
+     * handles QoS 0 publishes asynchronously, so publishes to one topic at different QoS levels within
+     * milliseconds of each other may end on the older one; this test lets each one land.)
+     */
     @Test
-    void lastRetainedPublishWinsAcrossQosLevelsAndAnEmptyOneClearsIt() throws InterruptedException {
-        try (MqttTestClient publisher = MqttTestClient.connect(brokerPort, "mixed-retain-pub");
-                MqttTestClient watcher = MqttTestClient.connect(brokerPort, "mixed-retain-watcher")) {
-            watcher.subscribe("cellmix/#", 0);
+    void aRetainedPublishAtAnyQosReplacesTheLastAndAnEmptyOneClearsIt() throws InterruptedException {
+        try (MqttTestClient publisher = MqttTestClient.connect(brokerPort, "mixed-retain-pub")) {
             publisher.publish("cellmix/a", "0", 0, true);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellmix/a")).isEqualTo("0"));
             publisher.publish("cellmix/a", "1", 1, true);
-            publisher.publish("cellmix/b", "x", 0, true);
-            publisher.publish("cellmix/b", "", 0, true);
-            for (int i = 0; i < 4; i++) {
-                watcher.next();
-            }
-        }
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellmix/a")).isEqualTo("1"));
-        try (MqttTestClient late = MqttTestClient.connect(brokerPort, "mixed-retain-late")) {
-            late.subscribe("cellmix/b", 0);
-            assertThat(late.poll(Duration.ofSeconds(1))).isNull();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellmix/a")).isEqualTo("1"));
+            publisher.publish("cellmix/a", "2", 0, true);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellmix/a")).isEqualTo("2"));
+            publisher.publish("cellmix/a", "", 0, true);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellmix/a")).isNull());
         }
     }
 

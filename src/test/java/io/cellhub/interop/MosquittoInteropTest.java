@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.cellhub.support.MqttTestClient;
+import io.cellhub.support.NotebookExercises;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -28,6 +29,7 @@ class MosquittoInteropTest {
     @Test
     @Order(0)
     void retainedMessagesHeldBeforeStartShowAsRetainedWithTheirQos() {
+        NotebookExercises.awaitReady();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/topics/robotcell7/temperature2")
                 .then().statusCode(200)
                 .body("number", equalTo(26.0f))
@@ -68,6 +70,18 @@ class MosquittoInteropTest {
             assertThat(retained.retained()).isTrue();
             assertThat(retained.qos()).isEqualTo(1);
         }
+    }
+
+    @Test
+    @Order(2)
+    void averageExerciseWorksAgainstMosquitto() {
+        NotebookExercises.average(port(), "mosqcell");
+    }
+
+    @Test
+    @Order(2)
+    void cylinderExerciseWorksAgainstMosquitto() {
+        NotebookExercises.cylinders(port());
     }
 
     @Test

@@ -60,6 +60,39 @@ class RestartIT {
     }
 
     @Test
+    void processorsRecoverFromRetainedStateWithoutACascade() throws Exception {
+        Path dataDir = Files.createTempDirectory("cellhub-restart-rules");
+        int brokerPort = FreePort.find();
+        int httpPort = FreePort.find();
+        Map<String, String> env = Map.of(
+                "CELLHUB_BROKER_PORT", String.valueOf(brokerPort),
+                "CELLHUB_DATA_DIR", dataDir.toString(),
+                "CELLHUB_FLEET_ENABLED", "false");
+
+        try (PackagedApp app = new PackagedApp(httpPort, env).start();
+                MqttTestClient cell = MqttTestClient.connect(brokerPort, "restart-cell")) {
+            cell.publish("robotcell1/temperature1", "21", 1, true);
+            cell.publish("robotcell1/temperature2", "26", 1, true);
+            cell.publish("systemcomponent1/cylinderOn", "True", 1, true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "False True True".equals(cylinders(app)));
+        }
+
+        try (PackagedApp app = new PackagedApp(httpPort, env).start();
+                MqttTestClient cell = MqttTestClient.connect(brokerPort, "restart-cell-again")) {
+            JsonNode cylinders = rule(app, "cylinders");
+            assertThat(cylinders.at("/stats/published").asLong()).as("no start values, no cascade from retained state")
+                    .isZero();
+            assertThat(cylinders(app)).isEqualTo("False True True");
+
+            cell.subscribe("robotcell1/avgtemperature", 1);
+            assertThat(cell.next("robotcell1/avgtemperature").payload()).as("the retained average").isEqualTo("23.5");
+            cell.publish("robotcell1/temperature2", "20", 1, true);
+            assertThat(cell.next("robotcell1/avgtemperature").payload()).as("21 recovered from the broker, 20 live")
+                    .isEqualTo("20.5");
+        }
+    }
+
+    @Test
     void twoInstancesRunSideBySideOnTheirOwnPortsAndData() throws Exception {
         int brokerA = FreePort.find();
         int brokerB = FreePort.find();
@@ -74,6 +107,25 @@ class RestartIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> topics(a, "cella/%23").size() == 1);
             assertThat(topics(b, "cella/%23")).isEmpty();
         }
+    }
+
+    private static String cylinders(PackagedApp app) throws Exception {
+        StringBuilder states = new StringBuilder();
+        for (int component = 1; component <= 3; component++) {
+            var response = app.request("/api/topics/systemcomponent" + component + "/cylinderOn");
+            states.append(component > 1 ? " " : "")
+                    .append(response.statusCode() == 200 ? JSON.readTree(response.body()).get("payload").asText() : "-");
+        }
+        return states.toString();
+    }
+
+    private static JsonNode rule(PackagedApp app, String name) throws Exception {
+        for (JsonNode rule : JSON.readTree(app.get("/api/rules"))) {
+            if (rule.get("name").asText().equals(name)) {
+                return rule;
+            }
+        }
+        throw new AssertionError("No rule " + name);
     }
 
     private static JsonNode topics(PackagedApp app, String filter) throws Exception {

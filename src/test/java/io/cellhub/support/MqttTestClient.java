@@ -34,7 +34,7 @@ public final class MqttTestClient implements AutoCloseable {
 
     public static MqttTestClient connect(String host, int port, String clientId, boolean cleanSession) {
         MqttTestClient c = new MqttTestClient(new MqttClientOptions().setClientId(clientId).setCleanSession(cleanSession)
-                .setMaxMessageSize(1024 * 1024));
+                .setMaxMessageSize(1024 * 1024).setMaxInflightQueue(1000));
         await(c.client.connect(port, host));
         c.pingRoundTrip();
         return c;

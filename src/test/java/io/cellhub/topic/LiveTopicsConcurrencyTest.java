@@ -29,6 +29,11 @@ class LiveTopicsConcurrencyTest {
             public int history() {
                 return 4;
             }
+
+            @Override
+            public java.util.Optional<String> numberField() {
+                return java.util.Optional.empty();
+            }
         }, new TrafficMetrics(new SimpleMeterRegistry()));
     }
 

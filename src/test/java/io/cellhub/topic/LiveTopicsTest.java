@@ -36,6 +36,11 @@ class LiveTopicsTest {
         public int history() {
             return history;
         }
+
+        @Override
+        public java.util.Optional<String> numberField() {
+            return java.util.Optional.empty();
+        }
     }
 
     private LiveTopics live(int max, int history) {

@@ -1,0 +1,5 @@
+package io.cellhub.topic;
+
+/** CDI event: the broker's retained messages have all arrived; the live state now holds them. */
+public record RetainedStateSettled(int retainedMessages) {
+}
