@@ -35,7 +35,7 @@ public class DemoFleet {
 
     void onStart(@Observes StartupEvent event) {
         if (config.enabled()) {
-            start(config.prefix(), config.cells());
+            start(config.prefix(), config.firstCell(), config.cells());
         }
     }
 
@@ -43,16 +43,16 @@ public class DemoFleet {
         stop();
     }
 
-    /** Starts {@code count} cells named {@code prefix1..prefixN}. */
-    public synchronized void start(String prefix, int count) {
+    /** Starts {@code count} cells named {@code prefix<first>}, {@code prefix<first+1>}, ... */
+    public synchronized void start(String prefix, int first, int count) {
         Random random = new Random();
-        for (int i = 1; i <= count; i++) {
+        for (int i = first; i < first + count; i++) {
             SimulatedCell cell = new SimulatedCell(vertx, broker, prefix + i, config.interval().toMillis(), random);
             cells.add(cell);
             cell.start();
         }
-        LOG.infof("Simulated fleet: %d cell(s) %s1..%s%d publishing every %d ms to %s", count, prefix, prefix, count,
-                config.interval().toMillis(), broker);
+        LOG.infof("Simulated fleet: %d cell(s) %s%d..%s%d publishing every %d ms to %s", count, prefix, first, prefix,
+                first + count - 1, config.interval().toMillis(), broker);
     }
 
     /** Stops every cell; each publishes {@code offline} before it disconnects. */

@@ -19,7 +19,14 @@ public interface FleetConfig {
     @WithDefault("1s")
     Duration interval();
 
-    /** Cell names are this prefix followed by 1, 2, 3, ... */
+    /** Cell names are this prefix followed by a number. */
     @WithDefault("robotcell")
     String prefix();
+
+    /**
+     * Number of the first simulated cell. Above the cells the notebook's exercises use
+     * ({@code robotcell1}, {@code robotcell2}), so a student's values are not overwritten.
+     */
+    @WithDefault("101")
+    int firstCell();
 }

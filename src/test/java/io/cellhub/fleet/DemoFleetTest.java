@@ -23,7 +23,7 @@ class DemoFleetTest {
 
     @Test
     void cellsPublishTemperaturesJointsAndStatus() {
-        fleet.start("simcell", 2);
+        fleet.start("simcell", 1, 2);
         try {
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().queryParam("filter", "simcell2/#")
                     .get("/api/topics")

@@ -25,6 +25,7 @@ class NotebookIT {
     private static final String PYTHON = "/usr/bin/python3";
     private static final Path SCRIPT = Path.of("src/test/python/notebook_exercises.py");
 
+    /** On embedded defaults, the simulated fleet included, as a student would run it. */
     @Test
     void theNotebookExercisesPassWithPahoClients() throws Exception {
         requirePaho();
@@ -32,8 +33,7 @@ class NotebookIT {
         int brokerPort = FreePort.find();
         Map<String, String> env = Map.of(
                 "CELLHUB_BROKER_PORT", String.valueOf(brokerPort),
-                "CELLHUB_DATA_DIR", dataDir.toString(),
-                "CELLHUB_FLEET_ENABLED", "false");
+                "CELLHUB_DATA_DIR", dataDir.toString());
 
         try (PackagedApp app = new PackagedApp(FreePort.find(), env).start()) {
             Result result = run(60, PYTHON, SCRIPT.toAbsolutePath().toString(), "127.0.0.1", String.valueOf(brokerPort));
