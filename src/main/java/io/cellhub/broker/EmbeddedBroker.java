@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.cellhub.CellHubConfig;
+import io.cellhub.topic.RetainedChange;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -37,15 +38,18 @@ public class EmbeddedBroker {
     private final Vertx vertx;
     private final String ingestClientId;
     private final Event<IngestSubscribed> ingestSubscribed;
+    private final Event<RetainedChange> retainedChanges;
     private static final AtomicReference<Server> running = new AtomicReference<>();
 
     public EmbeddedBroker(BrokerConfig config, CellHubConfig cellHub, Vertx vertx,
-            @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId, Event<IngestSubscribed> ingestSubscribed) {
+            @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId, Event<IngestSubscribed> ingestSubscribed,
+            Event<RetainedChange> retainedChanges) {
         this.config = config;
         this.dataDir = cellHub.dataDir().resolve("broker");
         this.vertx = vertx;
         this.ingestClientId = ingestClientId;
         this.ingestSubscribed = ingestSubscribed;
+        this.retainedChanges = retainedChanges;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
@@ -58,6 +62,7 @@ public class EmbeddedBroker {
             Server broker = new Server();
             Qos0RetainedKeeper retainedKeeper = new Qos0RetainedKeeper();
             broker.startServer(new MemoryConfig(properties()), List.of(retainedKeeper,
+                    new RetainedChangeReporter(retainedChanges::fire),
                     new IngestSubscriptionGuard(vertx, ingestClientId, broker::disconnectAndPurgeClientState,
                             subscribed -> ingestSubscribed.fireAsync(subscribed))));
             retainedKeeper.attach(broker);

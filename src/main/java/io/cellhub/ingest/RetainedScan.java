@@ -1,9 +1,5 @@
 package io.cellhub.ingest;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,41 +10,34 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import io.cellhub.broker.BrokerAddress;
 import io.cellhub.broker.BrokerConfig;
 import io.cellhub.broker.IngestSubscribed;
+import io.cellhub.broker.RetainedScanner;
 import io.cellhub.topic.LiveTopics;
-import io.cellhub.topic.Payload;
 import io.cellhub.topic.RetainedReplay;
+import io.cellhub.topic.RetainedScanned;
 import io.cellhub.topic.RetainedStateSettled;
 import io.cellhub.topic.TopicFilter;
-import io.cellhub.topic.TopicMessage;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Vertx;
-import io.vertx.mqtt.MqttClient;
 
 /**
- * Learns which topics the broker holds retained messages for, by subscribing afresh with a short
- * clean session, the way MQTT Explorer does.
+ * Learns which topics the broker holds retained messages for, with a {@link RetainedScanner}, and
+ * marks them retained in the live state.
  * <p>
  * The ingest channel alone cannot: it keeps a persistent session, and when the broker still has
  * that session after a restart the connector does not subscribe again, so the broker re-sends no
- * retained messages. Against an external broker the scan subscribes at QoS 2, so each message
- * arrives with the QoS it was retained with; against the embedded broker at QoS 0, because
- * Moquette 0.17 clears the retain flag on retained messages it delivers to QoS 1 and 2
- * subscriptions (such topics then show QoS 0 until a live message arrives). It ends once no
- * retained message has arrived for {@code cellhub.ingest.scan-quiet-period}.
+ * retained messages; and Moquette sends a new QoS 1 subscription's re-sends without the RETAIN flag.
+ * Against an external broker the scan runs at start; with the embedded broker after each ingest
+ * subscription, once Moquette's unflagged re-sends are in, so the scan's marks land after them.
  */
 @ApplicationScoped
 public class RetainedScan {
 
     private static final Logger LOG = Logger.getLogger(RetainedScan.class);
     private static final long RETRY_MILLIS = 2_000;
-    private static final long SUBACK_WAIT_MILLIS = 1_000;
     private static final long INGEST_SETTLE_MILLIS = 500;
     /**
      * Moquette writes a new subscription's retained re-sends before it tells the interceptors about
@@ -57,28 +46,26 @@ public class RetainedScan {
     private static final long REPLAY_MILLIS = 100;
 
     private final Vertx vertx;
-    private final BrokerAddress broker;
+    private final RetainedScanner scanner;
     private final LiveTopics topics;
     private final TopicFilter filter;
-    private final IngestConfig config;
-    private final MqttQoS scanQos;
     private final boolean embedded;
     private volatile boolean running;
 
     private final RetainedReplay replay;
     private final Event<RetainedStateSettled> settled;
+    private final Event<RetainedScanned> scanned;
     private volatile boolean completed;
 
-    public RetainedScan(Vertx vertx, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics, IngestConfig config,
-            RetainedReplay replay, Event<RetainedStateSettled> settled) {
+    public RetainedScan(Vertx vertx, RetainedScanner scanner, BrokerConfig brokerConfig, LiveTopics topics,
+            IngestConfig config, RetainedReplay replay, Event<RetainedStateSettled> settled, Event<RetainedScanned> scanned) {
         this.replay = replay;
         this.settled = settled;
+        this.scanned = scanned;
         this.vertx = vertx;
-        this.broker = broker;
+        this.scanner = scanner;
         this.topics = topics;
-        this.config = config;
         this.embedded = brokerConfig.embedded();
-        this.scanQos = embedded ? MqttQoS.AT_MOST_ONCE : MqttQoS.EXACTLY_ONCE;
         this.filter = TopicFilter.parse(config.filter());
     }
 
@@ -109,68 +96,36 @@ public class RetainedScan {
         return completed;
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        running = false;
+    /** Keeps the retained mirror of an external broker fresh; the embedded broker reports changes as they happen. */
+    @Scheduled(every = "${cellhub.retained.scan-every:1m}", delayed = "${cellhub.retained.scan-every:1m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void rescan() {
+        if (!embedded && completed) {
+            scan();
+        }
     }
 
-    /**
-     * Subscribes and completes on SUBACK, sending SUBSCRIBE again when no SUBACK comes within a
-     * second: Moquette 0.17 drops a SUBSCRIBE that arrives right after CONNACK.
-     */
-    private Future<Void> subscribeAcknowledged(MqttClient client, int attempt) {
-        Promise<Void> acknowledged = Promise.promise();
-        client.subscribeCompletionHandler(suback -> acknowledged.tryComplete());
-        client.subscribe(filter.toString(), scanQos.value());
-        long timer = vertx.setTimer(SUBACK_WAIT_MILLIS, t -> acknowledged.tryFail("no SUBACK"));
-        return acknowledged.future()
-                .onComplete(done -> vertx.cancelTimer(timer))
-                .recover(e -> attempt < 5 && client.isConnected()
-                        ? subscribeAcknowledged(client, attempt + 1)
-                        : Future.failedFuture("no SUBACK for '" + filter + "' after " + attempt + " attempts"));
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
     }
 
     private void scan() {
         if (!running) {
             return;
         }
-        MqttClient client = MqttClient.create(vertx,
-                broker.clientOptions("cellhub-scan-" + UUID.randomUUID().toString().substring(0, 8)).setCleanSession(true));
-        AtomicInteger found = new AtomicInteger();
-        long startedAt = System.nanoTime();
-        long[] lastRetained = { startedAt };
-        client.publishHandler(publish -> {
-            if (publish.isRetain() && !MqttIngest.isSystemTopic(publish.topicName()) && filter.matches(publish.topicName())) {
-                lastRetained[0] = System.nanoTime();
-                found.incrementAndGet();
-                topics.recordRetained(new TopicMessage(publish.topicName(), Payload.adopt(publish.payload().getBytes()),
-                        publish.qosLevel().value(), true, Instant.now()));
-            }
-        });
-        client.connect(broker.port(), broker.host())
-                .compose(ack -> subscribeAcknowledged(client, 1))
-                .onSuccess(subscribed -> {
-                    lastRetained[0] = System.nanoTime();
-                    vertx.setPeriodic(50, timer -> {
-                        long now = System.nanoTime();
-                        boolean quiet = now - lastRetained[0] >= config.scanQuietPeriod().toNanos();
-                        boolean timedOut = now - startedAt >= config.scanTimeout().toNanos();
-                        if (quiet || timedOut || !running) {
-                            vertx.cancelTimer(timer);
-                            client.disconnect();
-                            completed = true;
-                            settled.fireAsync(new RetainedStateSettled(found.get()));
-                            LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter, broker,
-                                    found.get(), Duration.ofNanos(now - startedAt).toMillis(),
-                                    timedOut ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
-                        }
-                    });
+        scanner.scan(filter)
+                .onSuccess(result -> {
+                    result.retained().forEach(topics::recordRetained);
+                    completed = true;
+                    settled.fireAsync(new RetainedStateSettled(result.retained().size()));
+                    scanned.fireAsync(new RetainedScanned(filter, result.retained()));
+                    LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter,
+                            scanner.broker(), result.retained().size(), result.took().toMillis(),
+                            result.timedOut() ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
                 })
                 .onFailure(e -> {
-                    LOG.warnf("Retained scan could not reach the MQTT broker at %s (%s); retrying in %d s", broker,
+                    LOG.warnf("Retained scan could not reach the MQTT broker at %s (%s); retrying in %d s", scanner.broker(),
                             e.getMessage(), RETRY_MILLIS / 1000);
-                    if (client.isConnected()) {
-                        client.disconnect();
-                    }
                     vertx.setTimer(RETRY_MILLIS, t -> scan());
                 });
     }

@@ -1,5 +1,6 @@
 package io.cellhub.publish;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -7,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -16,6 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.cellhub.topic.InvalidTopicException;
 import io.cellhub.topic.RejectionReason;
+import io.cellhub.topic.RetainedChange;
 import io.cellhub.topic.TopicName;
 import io.cellhub.topic.TrafficMetrics;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -32,12 +35,14 @@ public class MqttPublisher {
     private final Emitter<byte[]> out;
     private final PublishConfig config;
     private final TrafficMetrics metrics;
+    private final Event<RetainedChange> retainedChanges;
 
     public MqttPublisher(@Channel("mqtt-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<byte[]> out,
-            PublishConfig config, TrafficMetrics metrics) {
+            PublishConfig config, TrafficMetrics metrics, Event<RetainedChange> retainedChanges) {
         this.out = out;
         this.config = config;
         this.metrics = metrics;
+        this.retainedChanges = retainedChanges;
     }
 
     /**
@@ -67,6 +72,9 @@ public class MqttPublisher {
                 .handle((ok, failure) -> {
                     if (failure == null) {
                         metrics.published();
+                        if (message.retain()) {
+                            retainedChanges.fire(new RetainedChange(message.topic(), message.payload(), message.qos(), Instant.now()));
+                        }
                         return null;
                     }
                     metrics.rejected(RejectionReason.BROKER_UNAVAILABLE);

@@ -24,11 +24,14 @@ public class StartLog {
     private final String version;
     private volatile ServiceStart current;
 
-    public StartLog(BrokerAddress broker, BrokerConfig brokerConfig,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+    public StartLog(BrokerAddress broker, BrokerConfig brokerConfig, DatabaseConfig database,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
         this.broker = broker;
         this.brokerConfig = brokerConfig;
         this.version = version;
+        LOG.infof("Database: %s (embedded PostgreSQL port setting cellhub.database.port=%d applies only without "
+                + "quarkus.datasource.jdbc.url)", DatabaseUrl.redacted(jdbcUrl), database.port());
     }
 
     @Transactional

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.cellhub.broker.BrokerAddress;
 import io.cellhub.broker.BrokerConfig;
+import io.cellhub.store.DatabaseUrl;
 import io.cellhub.store.ServiceStart;
 import io.cellhub.store.StartLog;
 import io.cellhub.topic.LiveTopics;
@@ -37,7 +38,7 @@ public class StatusResource {
         this.broker = broker;
         this.brokerConfig = brokerConfig;
         this.topics = topics;
-        this.database = jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        this.database = DatabaseUrl.redacted(jdbcUrl);
     }
 
     @GET

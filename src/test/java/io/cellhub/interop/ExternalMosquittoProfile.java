@@ -16,7 +16,7 @@ public class ExternalMosquittoProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("cellhub.broker.embedded", "false");
+        return Map.of("cellhub.broker.embedded", "false", "cellhub.retained.scan-every", "1s");
     }
 
     @Override

@@ -106,6 +106,36 @@ class MosquittoInteropTest {
         }
     }
 
+    @Test
+    @Order(4)
+    void restoreRepublishesTheMirrorToAMosquittoThatLostItsRetainedStore() {
+        try (MqttTestClient device = MqttTestClient.connect(port(), "mosq-retainer")) {
+            device.publish("cellrestore/temperature1", "19.5", 1, true);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().queryParam("filter", "cellrestore/#")
+                .get("/api/retained")
+                .then().body("topic", contains("cellrestore/temperature1")).body("[0].payload", equalTo("19.5")));
+
+        ExternalMosquittoProfile.mosquitto.stop();
+        ExternalMosquittoProfile.mosquitto.start();
+        NotebookExercises.awaitReady();
+        try (MqttTestClient probe = MqttTestClient.connect(port(), "mosq-restore-probe-1")) {
+            probe.subscribe("cellrestore/#", 1);
+            assertThat(probe.poll(Duration.ofMillis(500))).as("Mosquitto without persistence lost it").isNull();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+
+        given().queryParam("filter", "cellrestore/#").post("/api/retained/restore")
+                .then().statusCode(200).body("restored", equalTo(1));
+        try (MqttTestClient late = MqttTestClient.connect(port(), "mosq-restore-probe-2")) {
+            late.subscribe("cellrestore/#", 1);
+            MqttTestClient.Received restored = late.next("cellrestore/temperature1");
+            assertThat(restored.payload()).isEqualTo("19.5");
+            assertThat(restored.retained()).isTrue();
+        }
+    }
+
     private static int port() {
         return ExternalMosquittoProfile.mosquitto.port();
     }

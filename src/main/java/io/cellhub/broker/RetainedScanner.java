@@ -1,0 +1,121 @@
+package io.cellhub.broker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.cellhub.topic.Payload;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+
+/**
+ * Reads the broker's retained messages the way MQTT Explorer does: a short clean session
+ * subscribes afresh and collects what the broker re-sends with RETAIN = 1, until none has arrived
+ * for a quiet period.
+ * <p>
+ * Against an external broker it subscribes at QoS 2, so each message arrives with the QoS it was
+ * retained with; against the embedded broker at QoS 0, because Moquette 0.17 clears the RETAIN flag
+ * on retained messages it sends to QoS 1 and 2 subscriptions (those then read as QoS 0).
+ */
+@ApplicationScoped
+public class RetainedScanner {
+
+    private static final long SUBACK_WAIT_MILLIS = 1_000;
+    private static final int SUBSCRIBE_ATTEMPTS = 5;
+
+    private final Vertx vertx;
+    private final BrokerAddress broker;
+    private final MqttQoS scanQos;
+
+    private final Duration quietPeriod;
+    private final Duration timeout;
+
+    public RetainedScanner(Vertx vertx, BrokerAddress broker, BrokerConfig config,
+            @ConfigProperty(name = "cellhub.ingest.scan-quiet-period") Duration quietPeriod,
+            @ConfigProperty(name = "cellhub.ingest.scan-timeout") Duration timeout) {
+        this.vertx = vertx;
+        this.broker = broker;
+        this.scanQos = config.embedded() ? MqttQoS.AT_MOST_ONCE : MqttQoS.EXACTLY_ONCE;
+        this.quietPeriod = quietPeriod;
+        this.timeout = timeout;
+    }
+
+    /** What one scan found, and whether it ran into its time limit before the broker went quiet. */
+    public record Result(List<TopicMessage> retained, boolean timedOut, Duration took) {
+    }
+
+    /**
+     * The retained messages on topics matching {@code filter}, {@code $SYS} topics left out. Ends
+     * after {@code cellhub.ingest.scan-quiet-period} without a retained message, or at
+     * {@code cellhub.ingest.scan-timeout}.
+     */
+    public Future<Result> scan(TopicFilter filter) {
+        MqttClient client = MqttClient.create(vertx,
+                broker.clientOptions("cellhub-scan-" + UUID.randomUUID().toString().substring(0, 8)).setCleanSession(true));
+        List<TopicMessage> found = new ArrayList<>();
+        long startedAt = System.nanoTime();
+        long[] lastRetained = { startedAt };
+        client.publishHandler(publish -> {
+            String topic = publish.topicName();
+            if (publish.isRetain() && !topic.startsWith("$SYS") && filter.matches(topic)) {
+                lastRetained[0] = System.nanoTime();
+                found.add(new TopicMessage(topic, Payload.adopt(publish.payload().getBytes()), publish.qosLevel().value(), true,
+                        Instant.now()));
+            }
+        });
+        Promise<Result> result = Promise.promise();
+        client.connect(broker.port(), broker.host())
+                .compose(ack -> subscribeAcknowledged(client, filter, 1))
+                .onSuccess(subscribed -> {
+                    lastRetained[0] = System.nanoTime();
+                    vertx.setPeriodic(50, timer -> {
+                        long now = System.nanoTime();
+                        boolean quiet = now - lastRetained[0] >= quietPeriod.toNanos();
+                        boolean timedOut = now - startedAt >= timeout.toNanos();
+                        if (quiet || timedOut) {
+                            vertx.cancelTimer(timer);
+                            client.disconnect();
+                            result.complete(new Result(List.copyOf(found), !quiet, Duration.ofNanos(now - startedAt)));
+                        }
+                    });
+                })
+                .onFailure(e -> {
+                    if (client.isConnected()) {
+                        client.disconnect();
+                    }
+                    result.fail(e);
+                });
+        return result.future();
+    }
+
+    public BrokerAddress broker() {
+        return broker;
+    }
+
+    /**
+     * Subscribes and completes on SUBACK, sending SUBSCRIBE again when no SUBACK comes within a
+     * second: Moquette 0.17 drops a SUBSCRIBE that arrives right after CONNACK.
+     */
+    private Future<Void> subscribeAcknowledged(MqttClient client, TopicFilter filter, int attempt) {
+        Promise<Void> acknowledged = Promise.promise();
+        client.subscribeCompletionHandler(suback -> acknowledged.tryComplete());
+        client.subscribe(filter.toString(), scanQos.value());
+        long timer = vertx.setTimer(SUBACK_WAIT_MILLIS, t -> acknowledged.tryFail("no SUBACK"));
+        return acknowledged.future()
+                .onComplete(done -> vertx.cancelTimer(timer))
+                .recover(e -> attempt < SUBSCRIBE_ATTEMPTS && client.isConnected()
+                        ? subscribeAcknowledged(client, filter, attempt + 1)
+                        : Future.failedFuture("no SUBACK for '" + filter + "' after " + attempt + " attempts"));
+    }
+}

@@ -1,0 +1,166 @@
+package io.cellhub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.cellhub.broker.BrokerConfig;
+import io.cellhub.topic.RetainedChange;
+import io.cellhub.topic.RetainedScanned;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The durable mirror of the broker's retained messages, in {@code retained_message}.
+ * <p>
+ * Sources, since live MQTT 3.1.1 traffic does not say which messages are retained: the embedded
+ * broker's own report of every retained publish (exact and immediate); CellHub's own retained
+ * publishes; and, against an external broker, the retained scans (at start and every
+ * {@code cellhub.retained.scan-every}), plus live zero-length messages on mirrored topics, which
+ * are how MQTT clears a retained message. Scans only add and update rows, so a broker that lost its
+ * retained store (Mosquitto without persistence after a restart) leaves the mirror intact for
+ * {@code POST /api/retained/restore}.
+ * <p>
+ * Changes are coalesced per topic and written every {@code cellhub.retained.flush-interval} with
+ * plain JDBC batches, an upsert and a delete, in one transaction: Panache would need a read per row
+ * to merge. A failed write keeps the changes for the next flush. Reads go through Panache.
+ */
+@ApplicationScoped
+public class RetainedMirror {
+
+    private static final Logger LOG = Logger.getLogger(RetainedMirror.class);
+    private static final String UPSERT = "INSERT INTO retained_message (topic, payload, qos, updated_at) VALUES (?, ?, ?, ?) "
+            + "ON CONFLICT (topic) DO UPDATE SET payload = EXCLUDED.payload, qos = EXCLUDED.qos, updated_at = EXCLUDED.updated_at";
+    private static final String DELETE = "DELETE FROM retained_message WHERE topic = ?";
+
+    private final Map<String, RetainedChange> pending = new ConcurrentHashMap<>();
+    private final AgroalDataSource dataSource;
+    private final boolean embeddedBroker;
+    private final Counter failedFlushes;
+
+    public RetainedMirror(AgroalDataSource dataSource, BrokerConfig broker, RetainedConfig config, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        LOG.debugf("Retained mirror flushes every %s; external brokers are rescanned every %s", config.flushInterval(),
+                config.scanEvery());
+        this.embeddedBroker = broker.embedded();
+        this.failedFlushes = Counter.builder("cellhub.retained.flush.failures")
+                .description("Retained-mirror writes that failed and were kept for the next flush").register(registry);
+        Gauge.builder("cellhub.retained.pending", pending, Map::size)
+                .description("Retained-mirror changes not yet written").register(registry);
+    }
+
+    void onChange(@Observes RetainedChange change) {
+        pending.put(change.topic(), change);
+    }
+
+    /** Against an external broker, a live zero-length message on a mirrored topic is a retained clear. */
+    @Incoming("topics")
+    public void onMessage(TopicMessage message) {
+        if (!embeddedBroker && message.payload().isEmpty() && !message.replayed()) {
+            pending.put(message.topic(), new RetainedChange(message.topic(), message.payload(), message.qos(),
+                    message.receivedAt()));
+        }
+    }
+
+    /** Adds and updates what a scan found; never deletes on a scan's word. */
+    void onScanned(@ObservesAsync RetainedScanned scanned) {
+        for (TopicMessage message : scanned.retained()) {
+            pending.putIfAbsent(message.topic(),
+                    new RetainedChange(message.topic(), message.payload(), message.qos(), message.receivedAt()));
+        }
+    }
+
+    @Scheduled(every = "${cellhub.retained.flush-interval:200ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void flushPeriodically() {
+        flush();
+    }
+
+    void flushOnShutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
+        flush();
+    }
+
+    /** Writes every pending change now; on failure keeps them (unless newer ones arrived) for the next flush. */
+    public synchronized void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<RetainedChange> batch = new ArrayList<>(pending.size());
+        for (String topic : pending.keySet()) {
+            RetainedChange change = pending.remove(topic);
+            if (change != null) {
+                batch.add(change);
+            }
+        }
+        try {
+            write(batch);
+        } catch (SQLException e) {
+            batch.forEach(change -> pending.putIfAbsent(change.topic(), change));
+            failedFlushes.increment();
+            LOG.warnf("Could not write %d retained-mirror change(s), keeping them for the next flush: %s", batch.size(),
+                    e.getMessage());
+        }
+    }
+
+    /** The mirror's rows on topics matching {@code filter}, sorted by topic. Call {@link #flush()} first for the latest. */
+    public List<RetainedMessage> list(TopicFilter filter) {
+        List<RetainedMessage> rows = new ArrayList<>();
+        for (RetainedMessage row : RetainedMessage.<RetainedMessage> listAll()) {
+            if (filter.matches(row.topic)) {
+                rows.add(row);
+            }
+        }
+        rows.sort(Comparator.comparing(row -> row.topic));
+        return rows;
+    }
+
+    private void write(List<RetainedChange> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
+                    PreparedStatement delete = connection.prepareStatement(DELETE)) {
+                for (RetainedChange change : batch) {
+                    if (change.cleared()) {
+                        delete.setString(1, change.topic());
+                        delete.addBatch();
+                    } else {
+                        upsert.setString(1, change.topic());
+                        upsert.setBytes(2, change.payload().toByteArray());
+                        upsert.setShort(3, (short) change.qos());
+                        upsert.setTimestamp(4, Timestamp.from(change.at()));
+                        upsert.addBatch();
+                    }
+                }
+                upsert.executeBatch();
+                delete.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+}

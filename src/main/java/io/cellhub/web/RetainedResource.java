@@ -1,0 +1,103 @@
+package io.cellhub.web;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.cellhub.broker.RetainedScanner;
+import io.cellhub.publish.MqttPublisher;
+import io.cellhub.publish.OutgoingMessage;
+import io.cellhub.store.RetainedMessage;
+import io.cellhub.store.RetainedMirror;
+import io.cellhub.topic.Payload;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
+import io.cellhub.topic.TopicName;
+import io.smallrye.common.annotation.Blocking;
+
+@Path("/api/retained")
+@Produces(MediaType.APPLICATION_JSON)
+public class RetainedResource {
+
+    /** A retained message as the mirror holds it. */
+    public record RetainedView(String topic, String payload, String payloadBase64, int qos, Instant updatedAt) {
+    }
+
+    public record Restored(int restored) {
+    }
+
+    private final RetainedMirror mirror;
+    private final MqttPublisher publisher;
+    private final RetainedScanner scanner;
+
+    public RetainedResource(RetainedMirror mirror, MqttPublisher publisher, RetainedScanner scanner) {
+        this.mirror = mirror;
+        this.publisher = publisher;
+        this.scanner = scanner;
+    }
+
+    @GET
+    @Transactional
+    @Operation(summary = "The retained messages the broker holds, from CellHub's durable mirror")
+    public List<RetainedView> list(@QueryParam("filter") @DefaultValue("#") String filter) {
+        TopicFilter parsed = TopicFilter.parse(filter);
+        mirror.flush();
+        return mirror.list(parsed).stream().map(RetainedResource::view).toList();
+    }
+
+    @DELETE
+    @Path("{topic: .+}")
+    @Operation(summary = "Clear a retained message on the broker (zero-length retained publish) and in the mirror")
+    public CompletionStage<Response> clear(@PathParam("topic") String topic) {
+        TopicName.requireValid(topic);
+        return publisher.publish(new OutgoingMessage(topic, Payload.EMPTY, 1, true))
+                .thenApply(done -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("restore")
+    @Blocking
+    @Transactional
+    @Operation(summary = "Republish every mirrored retained message the broker lacks or holds differently")
+    public CompletionStage<Restored> restore(@QueryParam("filter") @DefaultValue("#") String filter) {
+        TopicFilter parsed = TopicFilter.parse(filter);
+        mirror.flush();
+        List<RetainedMessage> rows = mirror.list(parsed);
+        return scanner.scan(parsed).toCompletionStage()
+                .thenCompose(scan -> {
+                    Map<String, Payload> held = new HashMap<>();
+                    for (TopicMessage message : scan.retained()) {
+                        held.put(message.topic(), message.payload());
+                    }
+                    List<CompletableFuture<Void>> republished = rows.stream()
+                            .filter(row -> !Payload.copyOf(row.payload).equals(held.get(row.topic)))
+                            .map(row -> publisher.publish(new OutgoingMessage(row.topic, Payload.copyOf(row.payload), row.qos,
+                                    true)).toCompletableFuture())
+                            .toList();
+                    return CompletableFuture.allOf(republished.toArray(CompletableFuture[]::new))
+                            .thenApply(done -> new Restored(republished.size()));
+                });
+    }
+
+    private static RetainedView view(RetainedMessage row) {
+        Payload payload = Payload.copyOf(row.payload);
+        return new RetainedView(row.topic, PayloadText.text(payload), PayloadText.base64(payload), row.qos, row.updatedAt);
+    }
+}
