@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.cellhub.CellHubConfig;
+import io.cellhub.topic.DeviceActivity;
 import io.cellhub.topic.RetainedChange;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
@@ -39,17 +40,19 @@ public class EmbeddedBroker {
     private final String ingestClientId;
     private final Event<IngestSubscribed> ingestSubscribed;
     private final Event<RetainedChange> retainedChanges;
+    private final Event<DeviceActivity> deviceActivity;
     private static final AtomicReference<Server> running = new AtomicReference<>();
 
     public EmbeddedBroker(BrokerConfig config, CellHubConfig cellHub, Vertx vertx,
             @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId, Event<IngestSubscribed> ingestSubscribed,
-            Event<RetainedChange> retainedChanges) {
+            Event<RetainedChange> retainedChanges, Event<DeviceActivity> deviceActivity) {
         this.config = config;
         this.dataDir = cellHub.dataDir().resolve("broker");
         this.vertx = vertx;
         this.ingestClientId = ingestClientId;
         this.ingestSubscribed = ingestSubscribed;
         this.retainedChanges = retainedChanges;
+        this.deviceActivity = deviceActivity;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
@@ -63,6 +66,7 @@ public class EmbeddedBroker {
             Qos0RetainedKeeper retainedKeeper = new Qos0RetainedKeeper();
             broker.startServer(new MemoryConfig(properties()), List.of(retainedKeeper,
                     new RetainedChangeReporter(retainedChanges::fire),
+                    new DeviceActivityReporter(deviceActivity::fire),
                     new IngestSubscriptionGuard(vertx, ingestClientId, broker::disconnectAndPurgeClientState,
                             subscribed -> ingestSubscribed.fireAsync(subscribed))));
             retainedKeeper.attach(broker);

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -15,7 +17,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL server run from the binaries CellHub ships, with its cluster under
- * {@code <data-dir>/postgres}. One per data directory and JVM; it stops when the JVM exits.
+ * {@code <data-dir>/postgres}. One per data directory and JVM; it stops after CellHub's own shutdown
+ * ({@link EmbeddedDatabaseShutdown}), and at the latest when the JVM exits.
  */
 final class EmbeddedDatabase {
 
@@ -23,6 +26,8 @@ final class EmbeddedDatabase {
     static final String USER = "postgres";
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    private static final long SHUTDOWN_GRACE_SECONDS = 20;
+    private static final CountDownLatch STOPPED = new CountDownLatch(1);
     private static EmbeddedDatabase running;
 
     private final Path directory;
@@ -51,13 +56,17 @@ final class EmbeddedDatabase {
                     // CellHub keeps real data here, so committed means on disk.
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
-                    .setRegisterShutdownHook(true);
+                    // Our own hook below: zonky's would stop PostgreSQL in parallel with Quarkus's shutdown,
+                    // before the last retained-mirror flush and the shutdown snapshot are written.
+                    .setRegisterShutdownHook(false);
             if (port > 0) {
                 builder.setPort(port);
             }
             EmbeddedPostgres postgres = builder.start();
             createDatabaseIfMissing(postgres);
             running = new EmbeddedDatabase(absolute, postgres);
+            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stopWhenCellHubHasStopped,
+                    "cellhub-embedded-postgresql-stop"));
             LOG.infof("Embedded PostgreSQL listening on 127.0.0.1:%d (database '%s', user '%s'), data in %s, started in %d ms",
                     postgres.getPort(), DATABASE, USER, absolute, Duration.ofNanos(System.nanoTime() - started).toMillis());
             return running;
@@ -66,6 +75,33 @@ final class EmbeddedDatabase {
                     + "). Check that the directory is writable and not used by another CellHub, or set "
                     + "QUARKUS_DATASOURCE_JDBC_URL to use an external PostgreSQL.", e);
         }
+    }
+
+    /**
+     * Stops the server once CellHub has shut down ({@link #stop()}), or after a grace period when it
+     * never does, so that PostgreSQL does not outlive the JVM.
+     */
+    private static void stopWhenCellHubHasStopped() {
+        try {
+            STOPPED.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+    }
+
+    /** Stops the server this JVM runs, if any. */
+    static synchronized void stop() {
+        if (running != null) {
+            try {
+                running.postgres.close();
+                LOG.infof("Embedded PostgreSQL stopped");
+            } catch (IOException e) {
+                LOG.warnf("Embedded PostgreSQL did not stop cleanly: %s", e.getMessage());
+            }
+            running = null;
+        }
+        STOPPED.countDown();
     }
 
     String jdbcUrl() {

@@ -4,17 +4,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.interceptor.Interceptor;
+import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -29,7 +34,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The durable mirror of the broker's retained messages, in {@code retained_message}.
@@ -58,12 +63,19 @@ public class RetainedMirror {
     private final AgroalDataSource dataSource;
     private final boolean embeddedBroker;
     private final Counter failedFlushes;
+    private final Duration flushInterval;
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "cellhub-retained-mirror");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public RetainedMirror(AgroalDataSource dataSource, BrokerConfig broker, RetainedConfig config, MeterRegistry registry) {
         this.dataSource = dataSource;
         LOG.debugf("Retained mirror flushes every %s; external brokers are rescanned every %s", config.flushInterval(),
                 config.scanEvery());
         this.embeddedBroker = broker.embedded();
+        this.flushInterval = config.flushInterval();
         this.failedFlushes = Counter.builder("cellhub.retained.flush.failures")
                 .description("Retained-mirror writes that failed and were kept for the next flush").register(registry);
         Gauge.builder("cellhub.retained.pending", pending, Map::size)
@@ -91,16 +103,30 @@ public class RetainedMirror {
         }
     }
 
-    @Scheduled(every = "${cellhub.retained.flush-interval:200ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void flushPeriodically() {
-        flush();
+    /** Quarkus's scheduler runs nothing more often than once a second, so the mirror has its own flusher thread. */
+    void startFlushing(@Observes StartupEvent event) {
+        flusher.scheduleWithFixedDelay(this::flushQuietly, flushInterval.toMillis(), flushInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     void flushOnShutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
+        flusher.shutdown();
         flush();
     }
 
-    /** Writes every pending change now; on failure keeps them (unless newer ones arrived) for the next flush. */
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Retained-mirror flush failed");
+        }
+    }
+
+    /**
+     * Writes every pending change now, in a transaction of its own; on failure keeps them (unless
+     * newer ones arrived) for the next flush.
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public synchronized void flush() {
         if (pending.isEmpty()) {
             return;
@@ -123,6 +149,7 @@ public class RetainedMirror {
     }
 
     /** The mirror's rows on topics matching {@code filter}, sorted by topic. Call {@link #flush()} first for the latest. */
+    @Transactional
     public List<RetainedMessage> list(TopicFilter filter) {
         List<RetainedMessage> rows = new ArrayList<>();
         for (RetainedMessage row : RetainedMessage.<RetainedMessage> listAll()) {

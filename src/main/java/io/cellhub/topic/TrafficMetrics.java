@@ -40,6 +40,14 @@ public class TrafficMetrics {
         published.increment();
     }
 
+    public long receivedCount() {
+        return (long) received.count();
+    }
+
+    public long publishedCount() {
+        return (long) published.count();
+    }
+
     public void rejected(RejectionReason reason) {
         rejected.get(reason).increment();
     }

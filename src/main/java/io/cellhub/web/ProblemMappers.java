@@ -1,5 +1,6 @@
 package io.cellhub.web;
 
+import java.sql.SQLException;
 import java.util.concurrent.CompletionException;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -51,6 +52,13 @@ class ProblemMappers {
         Response original = e.getResponse();
         String detail = e.getMessage() == null ? original.getStatusInfo().getReasonPhrase() : e.getMessage();
         return Problem.response(original.getStatus(), original.getStatusInfo().getReasonPhrase(), detail, uri.getPath());
+    }
+
+    @ServerExceptionMapper
+    Response databaseUnavailable(SQLException e, UriInfo uri) {
+        LOG.warnf("Database error on %s: %s", uri.getPath(), e.getMessage());
+        return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "The database did not answer (" + e.getMessage()
+                + "). Check /q/health/ready and the database, then try again.", uri.getPath());
     }
 
     @ServerExceptionMapper

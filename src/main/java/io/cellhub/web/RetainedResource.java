@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -54,7 +53,6 @@ public class RetainedResource {
     }
 
     @GET
-    @Transactional
     @Operation(summary = "The retained messages the broker holds, from CellHub's durable mirror")
     public List<RetainedView> list(@QueryParam("filter") @DefaultValue("#") String filter) {
         TopicFilter parsed = TopicFilter.parse(filter);
@@ -74,7 +72,6 @@ public class RetainedResource {
     @POST
     @Path("restore")
     @Blocking
-    @Transactional
     @Operation(summary = "Republish every mirrored retained message the broker lacks or holds differently")
     public CompletionStage<Restored> restore(@QueryParam("filter") @DefaultValue("#") String filter) {
         TopicFilter parsed = TopicFilter.parse(filter);

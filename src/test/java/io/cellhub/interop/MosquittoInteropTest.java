@@ -85,6 +85,20 @@ class MosquittoInteropTest {
     }
 
     @Test
+    @Order(2)
+    void cellsAnnouncingThemselvesOnStatusTopicsAreDeviceSessions() {
+        try (MqttTestClient cell = MqttTestClient.connect(port(), "mosq-status-cell")) {
+            cell.publish("statuscell/status", "online", 1, true);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/sessions")
+                    .then().body("find { it.id == 'statuscell' }.online", equalTo(true))
+                    .body("find { it.id == 'statuscell' }.source", equalTo("status-topic")));
+            cell.publish("statuscell/status", "offline", 1, true);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/sessions")
+                    .then().body("find { it.id == 'statuscell' }.online", equalTo(false)));
+        }
+    }
+
+    @Test
     @Order(3)
     void brokerOutageMakesCellHubUnreadyButAliveAndItRecovers() {
         ExternalMosquittoProfile.mosquitto.stop();

@@ -51,6 +51,8 @@ class RestartIT {
             assertThat(topic.get("retained").asBoolean()).as("re-sent by the broker as retained").isTrue();
             assertThat(JSON.readTree(app.get("/api/status")).get("starts").asLong())
                     .as("the embedded PostgreSQL kept the first start's row").isEqualTo(2);
+            JsonNode snapshots = JSON.readTree(app.get("/api/snapshots"));
+            assertThat(snapshots.findValuesAsText("trigger")).as("a snapshot taken at the graceful stop").contains("shutdown");
 
             try (MqttTestClient back = MqttTestClient.connect("127.0.0.1", brokerPort, "persistent-cell", false)) {
                 assertThat(back.next("cmd/start").payload())

@@ -1,0 +1,43 @@
+package io.cellhub.snapshot;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The values snapshots are made of, as the API shows them. */
+public final class SnapshotModel {
+
+    private SnapshotModel() {
+    }
+
+    public enum Trigger {
+        manual, scheduled, shutdown
+    }
+
+    public record Summary(long id, Instant takenAt, String label, Trigger trigger, int topics) {
+    }
+
+    /** CellHub's own MQTT session at the instant of the snapshot. */
+    public record Session(String clientId, boolean cleanSession, List<Subscription> subscriptions, Instant connectedSince,
+            long messagesIn, long messagesOut) {
+    }
+
+    public record Subscription(String filter, int qos) {
+    }
+
+    public record RuleState(String name, String type, long received, long published, long ignored, long cut,
+            String lastTopic, String lastPayload, Instant lastAt) {
+    }
+
+    public record Entry(String topic, String payload, String payloadBase64, int qos, boolean retained, Instant updatedAt) {
+    }
+
+    public record Detail(long id, Instant takenAt, String label, Trigger trigger, int topics, Session session,
+            List<RuleState> rules, List<Entry> entries) {
+    }
+
+    public record Change(String topic, Entry before, Entry after) {
+    }
+
+    public record Diff(long from, long to, List<Entry> added, List<Entry> removed, List<Change> changed) {
+    }
+}
