@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +49,7 @@ final class EmbeddedDatabase {
         long started = System.nanoTime();
         try {
             Files.createDirectories(absolute);
+            stopOrphan(absolute.resolve("cluster"));
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(absolute.resolve("cluster"))
                     .setCleanDataDirectory(false)
@@ -74,6 +77,39 @@ final class EmbeddedDatabase {
             throw new IllegalStateException("The embedded PostgreSQL could not start in " + absolute + " (" + e.getMessage()
                     + "). Check that the directory is writable and not used by another CellHub, or set "
                     + "QUARKUS_DATASOURCE_JDBC_URL to use an external PostgreSQL.", e);
+        }
+    }
+
+    /**
+     * Stops a PostgreSQL left running on this cluster by a CellHub that was killed (SIGKILL, OOM):
+     * it would keep the cluster locked and this start would fail.
+     */
+    private static void stopOrphan(Path cluster) throws IOException {
+        Path pidFile = cluster.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.isEmpty()) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).strip());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(cluster.toString())).orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        LOG.warnf("Stopping the PostgreSQL (pid %d) that a previous CellHub left running on %s", pid, cluster);
+        orphan.get().destroy();
+        try {
+            orphan.get().onExit().get(15, TimeUnit.SECONDS);
+        } catch (Exception notYet) {
+            orphan.get().destroyForcibly();
         }
     }
 

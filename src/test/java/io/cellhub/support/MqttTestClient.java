@@ -97,6 +97,18 @@ public final class MqttTestClient implements AutoCloseable {
         throw new AssertionError("No SUBACK for " + filter + " after 5 attempts");
     }
 
+    /** Publishes at QoS 1 and waits for the broker's PUBACK. */
+    public void publishAcknowledged(String topic, String payload) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        client.publishCompletionHandler(id -> acked.complete(null));
+        await(client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
+        try {
+            acked.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("No PUBACK for " + topic + "=" + payload, e);
+        }
+    }
+
     /** Subscribes, then disconnects: leaves a persistent session holding the subscription. */
     public void subscribeThenClose(String filter, int qos) {
         subscribe(filter, qos);

@@ -71,6 +71,19 @@ public final class PackagedApp implements AutoCloseable {
         process = null;
     }
 
+    /** SIGKILL: no shutdown hook, no flush, nothing graceful. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
     public String get(String path) {
         HttpResponse<String> response = request(path);
         if (response.statusCode() != 200) {

@@ -1,0 +1,62 @@
+package io.cellhub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agroal.api.AgroalDataSource;
+import io.cellhub.topic.Payload;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
+
+/** Reads the journal: the newest {@code limit} messages in a time range, returned oldest first. */
+@ApplicationScoped
+public class JournalQuery {
+
+    private final AgroalDataSource dataSource;
+
+    public JournalQuery(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * @param topic one exact topic, or null
+     * @param filter an MQTT filter the topics must match
+     */
+    public List<TopicMessage> find(String topic, TopicFilter filter, Instant from, Instant to, int limit) throws SQLException {
+        String sql = "SELECT topic, payload, qos, retained, received_at FROM journal WHERE received_at >= ? AND received_at < ?"
+                + (topic == null ? "" : " AND topic = ?") + " ORDER BY received_at DESC, id DESC";
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setTimestamp(1, Timestamp.from(from));
+                query.setTimestamp(2, Timestamp.from(to));
+                if (topic != null) {
+                    query.setString(3, topic);
+                }
+                query.setFetchSize(Math.min(limit, 1_000));
+                List<TopicMessage> found = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (found.size() < limit && rows.next()) {
+                        String name = rows.getString(1);
+                        if (filter.matches(name)) {
+                            found.add(new TopicMessage(name, Payload.adopt(rows.getBytes(2)), rows.getShort(3), rows.getBoolean(4),
+                                    rows.getTimestamp(5).toInstant()));
+                        }
+                    }
+                }
+                connection.commit();
+                Collections.reverse(found);
+                return found;
+            }
+        }
+    }
+}
