@@ -61,7 +61,7 @@ final class Qos0RetainedKeeper extends AbstractInterceptHandler {
                     .topicName(msg.getTopicName())
                     .qos(msg.getQos())
                     .retained(true)
-                    .payload(Unpooled.wrappedBuffer(bytes(msg)))
+                    .payload(Unpooled.wrappedBuffer(RetainedChangeReporter.bytes(msg)))
                     .build());
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not keep the retained message on '%s'", msg.getTopicName());
@@ -73,12 +73,6 @@ final class Qos0RetainedKeeper extends AbstractInterceptHandler {
     @Override
     public void onSessionLoopError(Throwable error) {
         LOG.errorf(error, "The embedded broker's session loop failed");
-    }
-
-    private static byte[] bytes(InterceptPublishMessage msg) {
-        byte[] bytes = new byte[msg.getPayload().readableBytes()];
-        msg.getPayload().getBytes(msg.getPayload().readerIndex(), bytes);
-        return bytes;
     }
 
     private static Optional<IRetainedRepository> retainedStoreOf(Server server) {

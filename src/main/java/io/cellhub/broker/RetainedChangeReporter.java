@@ -39,15 +39,21 @@ final class RetainedChangeReporter extends AbstractInterceptHandler {
     public void onPublish(InterceptPublishMessage msg) {
         try {
             if (msg.isRetainFlag() && !msg.getTopicName().startsWith("$")) {
-                byte[] bytes = new byte[msg.getPayload().readableBytes()];
-                msg.getPayload().getBytes(msg.getPayload().readerIndex(), bytes);
-                changes.accept(new RetainedChange(msg.getTopicName(), Payload.adopt(bytes), msg.getQos().value(), Instant.now()));
+                changes.accept(new RetainedChange(msg.getTopicName(), Payload.adopt(bytes(msg)), msg.getQos().value(),
+                        Instant.now()));
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not report the retained message on '%s'", msg.getTopicName());
         } finally {
             msg.getPayload().release();
         }
+    }
+
+    /** A copy of an intercepted publish's payload, leaving the buffer as it was. */
+    static byte[] bytes(InterceptPublishMessage msg) {
+        byte[] bytes = new byte[msg.getPayload().readableBytes()];
+        msg.getPayload().getBytes(msg.getPayload().readerIndex(), bytes);
+        return bytes;
     }
 
     @Override

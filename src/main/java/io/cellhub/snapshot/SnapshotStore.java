@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
+import io.cellhub.store.JdbcTransaction;
 import io.cellhub.snapshot.SnapshotModel.RuleState;
 import io.cellhub.snapshot.SnapshotModel.Session;
 import io.cellhub.snapshot.SnapshotModel.Summary;
@@ -48,53 +49,46 @@ class SnapshotStore {
 
     long insert(Instant takenAt, String label, Trigger trigger, List<TopicSnapshot> topics, Session session,
             List<RuleState> rules) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                long id;
-                try (PreparedStatement header = connection.prepareStatement(
-                        "INSERT INTO snapshot (taken_at, label, trigger, topics, session, rules) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb)",
-                        Statement.RETURN_GENERATED_KEYS)) {
-                    header.setTimestamp(1, Timestamp.from(takenAt));
-                    header.setString(2, label);
-                    header.setString(3, trigger.name());
-                    header.setInt(4, topics.size());
-                    header.setString(5, write(session));
-                    header.setString(6, write(rules));
-                    header.executeUpdate();
-                    try (ResultSet keys = header.getGeneratedKeys()) {
-                        keys.next();
-                        id = keys.getLong(1);
-                    }
+        return JdbcTransaction.run(dataSource, connection -> {
+            long id;
+            try (PreparedStatement header = connection.prepareStatement(
+                    "INSERT INTO snapshot (taken_at, label, trigger, topics, session, rules) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                header.setTimestamp(1, Timestamp.from(takenAt));
+                header.setString(2, label);
+                header.setString(3, trigger.name());
+                header.setInt(4, topics.size());
+                header.setString(5, write(session));
+                header.setString(6, write(rules));
+                header.executeUpdate();
+                try (ResultSet keys = header.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
                 }
-                try (PreparedStatement entries = connection.prepareStatement(
-                        "INSERT INTO snapshot_entry (snapshot_id, topic, payload, qos, retained, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    int pending = 0;
-                    for (TopicSnapshot topic : topics) {
-                        TopicMessage last = topic.last();
-                        entries.setLong(1, id);
-                        entries.setString(2, last.topic());
-                        entries.setBytes(3, last.payload().toByteArray());
-                        entries.setShort(4, (short) last.qos());
-                        entries.setBoolean(5, last.retained());
-                        entries.setTimestamp(6, Timestamp.from(last.receivedAt()));
-                        entries.addBatch();
-                        if (++pending == BATCH) {
-                            entries.executeBatch();
-                            pending = 0;
-                        }
-                    }
-                    if (pending > 0) {
-                        entries.executeBatch();
-                    }
-                }
-                connection.commit();
-                return id;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        }
+            try (PreparedStatement entries = connection.prepareStatement(
+                    "INSERT INTO snapshot_entry (snapshot_id, topic, payload, qos, retained, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                int pending = 0;
+                for (TopicSnapshot topic : topics) {
+                    TopicMessage last = topic.last();
+                    entries.setLong(1, id);
+                    entries.setString(2, last.topic());
+                    entries.setBytes(3, last.payload().toByteArray());
+                    entries.setShort(4, (short) last.qos());
+                    entries.setBoolean(5, last.retained());
+                    entries.setTimestamp(6, Timestamp.from(last.receivedAt()));
+                    entries.addBatch();
+                    if (++pending == BATCH) {
+                        entries.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    entries.executeBatch();
+                }
+            }
+            return id;
+        });
     }
 
     /** Deletes all but the newest {@code keep} snapshots; their entries go with them. */

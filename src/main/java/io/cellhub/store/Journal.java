@@ -1,6 +1,5 @@
 package io.cellhub.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -168,8 +167,7 @@ public class Journal implements DurableLog {
     }
 
     private void write(List<Pending> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        JdbcTransaction.run(dataSource, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                 for (Pending pending : batch) {
                     TopicMessage m = pending.message();
@@ -180,12 +178,8 @@ public class Journal implements DurableLog {
                     insert.setTimestamp(5, Timestamp.from(m.receivedAt()));
                     insert.addBatch();
                 }
-                insert.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
+                return insert.executeBatch();
             }
-        }
+        });
     }
 }

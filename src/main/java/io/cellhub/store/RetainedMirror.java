@@ -1,6 +1,5 @@
 package io.cellhub.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -162,9 +161,7 @@ public class RetainedMirror {
     }
 
     private void write(List<RetainedChange> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        JdbcTransaction.run(dataSource, connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(UPSERT);
                     PreparedStatement delete = connection.prepareStatement(DELETE)) {
                 for (RetainedChange change : batch) {
@@ -181,13 +178,8 @@ public class RetainedMirror {
                 }
                 upsert.executeBatch();
                 delete.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
+                return null;
             }
-        }
+        });
     }
 }
