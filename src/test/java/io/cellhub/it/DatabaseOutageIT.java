@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cellhub.support.FreePort;
@@ -38,13 +36,7 @@ class DatabaseOutageIT {
     void nothingAcknowledgedIsLostWhileTheDatabaseIsAway() throws Exception {
         try (Mosquitto mosquitto = new Mosquitto(FreePort.find()).start()) {
             Path dataDir = Files.createTempDirectory("cellhub-outage");
-            Map<String, String> env = Map.of(
-                    "CELLHUB_BROKER_EMBEDDED", "false",
-                    "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST", "127.0.0.1",
-                    "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT", String.valueOf(mosquitto.port()),
-                    "CELLHUB_BROKER_PORT", String.valueOf(FreePort.find()),
-                    "CELLHUB_DATA_DIR", dataDir.toString(),
-                    "CELLHUB_FLEET_ENABLED", "false");
+            Map<String, String> env = PackagedApp.externalBrokerEnv(mosquitto.port(), dataDir);
             try (PackagedApp app = new PackagedApp(FreePort.find(), env).start()) {
                 AtomicBoolean publishing = new AtomicBoolean(true);
                 AtomicInteger sent = new AtomicInteger();
@@ -80,8 +72,8 @@ class DatabaseOutageIT {
                 int last = sent.get();
 
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> journaled(app).size() >= last);
-                Map<String, Integer> counts = journaled(app);
+                        .until(() -> app.journalCounts("outage/seq").size() >= last);
+                Map<String, Integer> counts = app.journalCounts("outage/seq");
                 int duplicates = counts.values().stream().mapToInt(n -> n - 1).sum();
                 System.out.printf("DatabaseOutageIT: %d QoS 1 messages acknowledged by the broker, %d journaled distinct, "
                         + "%d duplicate rows%n", last, counts.size(), duplicates);
@@ -112,11 +104,4 @@ class DatabaseOutageIT {
         return response.statusCode() == 200 ? JSON.readTree(response.body()).get("count").asLong() : 0;
     }
 
-    private static Map<String, Integer> journaled(PackagedApp app) throws Exception {
-        Map<String, Integer> counts = new HashMap<>();
-        for (JsonNode row : JSON.readTree(app.get("/api/journal?topic=outage/seq&limit=100000"))) {
-            counts.merge(row.get("payload").asText(), 1, Integer::sum);
-        }
-        return counts;
-    }
 }

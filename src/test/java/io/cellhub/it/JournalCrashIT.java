@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cellhub.support.FreePort;
 import io.cellhub.support.Mosquitto;
@@ -29,7 +26,6 @@ import io.cellhub.support.PackagedApp;
  */
 class JournalCrashIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MESSAGES = 20_000;
 
     @Test
@@ -37,13 +33,7 @@ class JournalCrashIT {
         try (Mosquitto mosquitto = new Mosquitto(FreePort.find()).start()) {
             Path dataDir = Files.createTempDirectory("cellhub-crash");
             int httpPort = FreePort.find();
-            Map<String, String> env = Map.of(
-                    "CELLHUB_BROKER_EMBEDDED", "false",
-                    "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST", "127.0.0.1",
-                    "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT", String.valueOf(mosquitto.port()),
-                    "CELLHUB_BROKER_PORT", String.valueOf(FreePort.find()),
-                    "CELLHUB_DATA_DIR", dataDir.toString(),
-                    "CELLHUB_FLEET_ENABLED", "false");
+            Map<String, String> env = PackagedApp.externalBrokerEnv(mosquitto.port(), dataDir);
 
             PackagedApp first = new PackagedApp(httpPort, env).start();
             AtomicInteger sent = new AtomicInteger();
@@ -64,8 +54,8 @@ class JournalCrashIT {
                 try (PackagedApp second = new PackagedApp(httpPort, env).start()) {
                     publisher.get(120, TimeUnit.SECONDS);
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                            .until(() -> distinct(second).size() == MESSAGES);
-                    Map<String, Integer> counts = distinct(second);
+                            .until(() -> second.journalCounts("crash/seq").size() == MESSAGES);
+                    Map<String, Integer> counts = second.journalCounts("crash/seq");
                     int duplicates = counts.values().stream().mapToInt(n -> n - 1).sum();
                     System.out.printf("JournalCrashIT: %d sent (%d before the SIGKILL), %d journaled distinct, 0 lost, "
                             + "%d duplicate rows%n", MESSAGES, sentAtKill, counts.size(), duplicates);
@@ -93,11 +83,4 @@ class JournalCrashIT {
         return 0;
     }
 
-    private static Map<String, Integer> distinct(PackagedApp app) throws Exception {
-        Map<String, Integer> counts = new HashMap<>();
-        for (JsonNode row : JSON.readTree(app.get("/api/journal?topic=crash/seq&limit=100000"))) {
-            counts.merge(row.get("payload").asText(), 1, Integer::sum);
-        }
-        return counts;
-    }
 }

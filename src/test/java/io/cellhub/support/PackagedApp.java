@@ -10,9 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The packaged CellHub ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, the
@@ -21,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class PackagedApp implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
     private final Path log;
@@ -35,6 +40,33 @@ public final class PackagedApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The environment of a CellHub on an external broker at 127.0.0.1:{@code brokerPort}, with its
+     * own data directory and no simulated fleet.
+     */
+    public static Map<String, String> externalBrokerEnv(int brokerPort, Path dataDir) {
+        return Map.of(
+                "CELLHUB_BROKER_EMBEDDED", "false",
+                "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST", "127.0.0.1",
+                "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT", String.valueOf(brokerPort),
+                "CELLHUB_BROKER_PORT", String.valueOf(FreePort.find()),
+                "CELLHUB_DATA_DIR", dataDir.toString(),
+                "CELLHUB_FLEET_ENABLED", "false");
+    }
+
+    /** How often each payload on {@code topic} is in the journal. */
+    public Map<String, Integer> journalCounts(String topic) {
+        Map<String, Integer> counts = new HashMap<>();
+        try {
+            for (JsonNode row : JSON.readTree(get("/api/journal?topic=" + topic + "&limit=100000"))) {
+                counts.merge(row.get("payload").asText(), 1, Integer::sum);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return counts;
     }
 
     public PackagedApp start() {
