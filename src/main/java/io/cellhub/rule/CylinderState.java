@@ -6,7 +6,7 @@ import java.util.Optional;
 import io.cellhub.topic.Payload;
 
 /** A cylinder's on/off state as payload: read leniently, written as the notebook's Python prints it. */
-final class CylinderState {
+public final class CylinderState {
 
     static final String TRUE = "True";
     static final String FALSE = "False";
@@ -15,7 +15,7 @@ final class CylinderState {
     }
 
     /** {@code True/False}, {@code true/false}, {@code 1/0}, {@code on/off}, in any case; empty for anything else. */
-    static Optional<Boolean> read(Payload payload) {
+    public static Optional<Boolean> read(Payload payload) {
         return payload.text().map(text -> text.strip().toLowerCase(Locale.ROOT)).flatMap(text -> switch (text) {
             case "true", "1", "on" -> Optional.of(true);
             case "false", "0", "off" -> Optional.of(false);

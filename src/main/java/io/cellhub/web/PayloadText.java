@@ -6,20 +6,20 @@ import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
 
 /** How a payload is spelled in JSON: text or base64, never both, and a number when it reads as one. */
-final class PayloadText {
+public final class PayloadText {
 
     private PayloadText() {
     }
 
-    static String text(Payload payload) {
+    public static String text(Payload payload) {
         return payload.text().orElse(null);
     }
 
-    static String base64(Payload payload) {
+    public static String base64(Payload payload) {
         return payload.isText() ? null : payload.base64();
     }
 
-    static Double number(Payload payload, NumberReading reading) {
+    public static Double number(Payload payload, NumberReading reading) {
         OptionalDouble number = payload.number(reading);
         return number.isPresent() ? number.getAsDouble() : null;
     }

@@ -93,7 +93,7 @@ public class RetainedResource {
                 });
     }
 
-    private static RetainedView view(RetainedMessage row) {
+    public static RetainedView view(RetainedMessage row) {
         Payload payload = Payload.copyOf(row.payload);
         return new RetainedView(row.topic, PayloadText.text(payload), PayloadText.base64(payload), row.qos, row.updatedAt);
     }

@@ -15,29 +15,38 @@ import io.cellhub.broker.BrokerConfig;
 import io.cellhub.store.DatabaseUrl;
 import io.cellhub.store.ServiceStart;
 import io.cellhub.store.StartLog;
+import io.cellhub.stream.TopicStream;
 import io.cellhub.topic.LiveTopics;
+import io.cellhub.topic.TrafficMetrics;
 
 @Path("/api/status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
 
-    /** What this CellHub runs against, and since when. */
+    /**
+     * What this CellHub runs against and since when, with the totals the dashboard turns into rates:
+     * messages received and published, and connected stream clients.
+     */
     public record Status(String version, Instant startedAt, long starts, String broker, boolean embeddedBroker,
-            String database, int topics) {
+            String database, int topics, long received, long published, int streamClients) {
     }
 
     private final StartLog startLog;
     private final BrokerAddress broker;
     private final BrokerConfig brokerConfig;
     private final LiveTopics topics;
+    private final TrafficMetrics traffic;
+    private final TopicStream stream;
     private final String database;
 
     public StatusResource(StartLog startLog, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics,
-            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
+            TrafficMetrics traffic, TopicStream stream, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
         this.startLog = startLog;
         this.broker = broker;
         this.brokerConfig = brokerConfig;
         this.topics = topics;
+        this.traffic = traffic;
+        this.stream = stream;
         this.database = DatabaseUrl.redacted(jdbcUrl);
     }
 
@@ -46,6 +55,7 @@ public class StatusResource {
     public Status status() {
         ServiceStart current = startLog.current();
         return new Status(current.version, current.startedAt, startLog.count(), broker.toString(),
-                brokerConfig.embedded(), database, topics.size());
+                brokerConfig.embedded(), database, topics.size(), traffic.receivedCount(), traffic.publishedCount(),
+                stream.clientCount());
     }
 }

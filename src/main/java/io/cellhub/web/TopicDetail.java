@@ -14,7 +14,7 @@ public record TopicDetail(String topic, String payload, String payloadBase64, Do
 
     public record HistoryEntry(String payload, String payloadBase64, Double number, int qos, boolean retained, Instant at) {
 
-        static HistoryEntry of(TopicMessage message, NumberReading reading) {
+        public static HistoryEntry of(TopicMessage message, NumberReading reading) {
             Payload payload = message.payload();
             return new HistoryEntry(PayloadText.text(payload), PayloadText.base64(payload), PayloadText.number(payload, reading),
                     message.qos(), message.retained(), message.receivedAt());

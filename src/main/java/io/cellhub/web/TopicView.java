@@ -10,7 +10,7 @@ import io.cellhub.topic.TopicSnapshot;
 public record TopicView(String topic, String payload, String payloadBase64, Double number, int qos, boolean retained,
         Instant updatedAt, long count) {
 
-    static TopicView of(TopicSnapshot snapshot, NumberReading reading) {
+    public static TopicView of(TopicSnapshot snapshot, NumberReading reading) {
         Payload payload = snapshot.last().payload();
         return new TopicView(snapshot.topic(), PayloadText.text(payload), PayloadText.base64(payload),
                 PayloadText.number(payload, reading), snapshot.last().qos(), snapshot.last().retained(),

@@ -71,6 +71,16 @@ public final class MqttTestClient implements AutoCloseable {
         await(client.publish(topic, payload, MqttQoS.valueOf(qos), false, retain));
     }
 
+    /** Publishes without waiting: for load, where the caller waits on the last write only. */
+    public Future<Integer> publishAsync(String topic, String payload, int qos) {
+        return client.publish(topic, Buffer.buffer(payload), MqttQoS.valueOf(qos), false, false);
+    }
+
+    /** Waits for a write started by {@link #publishAsync}. */
+    public static void awaitWritten(Future<Integer> write) {
+        await(write);
+    }
+
     /**
      * Subscribes and waits for the SUBACK, sending SUBSCRIBE again when none comes within a second:
      * Moquette 0.17 drops a SUBSCRIBE that arrives right after CONNACK (see IngestSubscriptionGuard).

@@ -136,6 +136,10 @@ public final class PackagedApp implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public Path log() {
         return log;
     }

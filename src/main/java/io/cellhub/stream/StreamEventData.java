@@ -1,0 +1,10 @@
+package io.cellhub.stream;
+
+/**
+ * The data of a stream event: {@code payload} for text, {@code payloadBase64} for binary,
+ * {@code number} when the payload reads as one, {@code ts} in epoch milliseconds, and {@code count},
+ * the topic's message count so far.
+ */
+public record StreamEventData(String topic, String payload, String payloadBase64, Double number, int qos,
+        boolean retained, long ts, long count) {
+}

@@ -1,0 +1,162 @@
+package io.cellhub.stream;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.cellhub.topic.LiveTopics;
+import io.cellhub.topic.NumberReading;
+import io.cellhub.topic.Payload;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
+import io.cellhub.topic.TopicSnapshot;
+import io.cellhub.web.PayloadText;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Fans the {@code topics} stream out to browsers. Ingest only drops each message into a map of
+ * the latest value per topic, so it never waits on a browser and costs the same with a hundred
+ * clients as with one. Every {@code cellhub.sse.min-interval} a tick encodes each changed topic
+ * once, selects and joins the events once per distinct filter, and hands each client its filter's
+ * batch on the client's own event loop.
+ */
+@ApplicationScoped
+public class TopicStream {
+
+    private static final Logger LOG = Logger.getLogger(TopicStream.class);
+
+    private final Vertx vertx;
+    private final StreamConfig config;
+    private final StreamMetrics metrics;
+    private final NumberReading reading;
+    private final LiveTopics topics;
+    private final ObjectMapper json;
+    private final List<StreamClient> clients = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Object lock = new Object();
+    /** Deliveries of the last tick still queued on clients' event loops. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private Map<String, TopicMessage> changed = new HashMap<>();
+    private long timer = -1;
+
+    public TopicStream(Vertx vertx, StreamConfig config, StreamMetrics metrics, NumberReading reading, ObjectMapper json,
+            LiveTopics topics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.metrics = metrics;
+        this.reading = reading;
+        this.json = json;
+        this.topics = topics;
+        metrics.gaugeClients(clients::size);
+    }
+
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(Math.max(1, config.minInterval().toMillis()), t -> tick());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        clients.forEach(StreamClient::close);
+    }
+
+    @Incoming("topics")
+    public void onMessage(TopicMessage message) {
+        if (clients.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            changed.put(message.topic(), message);
+        }
+    }
+
+    /** @return false when {@code cellhub.sse.max-clients} are already connected */
+    boolean open(TopicFilter filter, String remote, HttpServerResponse response, Context context) {
+        if (clients.size() >= config.maxClients()) {
+            return false;
+        }
+        StreamClient client = new StreamClient(ids.incrementAndGet(), filter, remote, response, context,
+                config.maxPendingTopics(), metrics);
+        response.closeHandler(v -> remove(client));
+        response.exceptionHandler(e -> remove(client));
+        clients.add(client);
+        LOG.debugf("Stream client %s connected from %s on '%s'", client.view().id(), remote, filter);
+        return true;
+    }
+
+    public List<StreamClientView> clients() {
+        return clients.stream().map(StreamClient::view).sorted(Comparator.comparingLong(StreamClientView::id)).toList();
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    private void remove(StreamClient client) {
+        client.close();
+        if (clients.remove(client)) {
+            LOG.debugf("Stream client %s disconnected", client.view().id());
+        }
+    }
+
+    private void tick() {
+        if (inFlight.get() > 0) {
+            // The event loops have not caught up with the last tick: let values coalesce a tick longer
+            // rather than queue more work beside ingest on those loops.
+            return;
+        }
+        Map<String, TopicMessage> batch;
+        synchronized (lock) {
+            batch = changed;
+            if (!batch.isEmpty()) {
+                changed = new HashMap<>();
+            }
+        }
+        if (batch.isEmpty()) {
+            long idle = config.heartbeat().toNanos();
+            clients.forEach(client -> client.heartbeatIfIdle(idle));
+            return;
+        }
+        List<StreamEvent> events = new ArrayList<>(batch.size());
+        batch.values().forEach(message -> encode(message, events));
+        Map<TopicFilter, FilteredBatch> byFilter = new HashMap<>();
+        for (StreamClient client : clients) {
+            FilteredBatch filtered = byFilter.computeIfAbsent(client.filter(), filter -> FilteredBatch.of(
+                    events.stream().filter(event -> filter.matches(event.topic())).toList()));
+            if (!filtered.isEmpty()) {
+                inFlight.incrementAndGet();
+                client.offer(filtered, inFlight::decrementAndGet);
+            }
+        }
+    }
+
+    private void encode(TopicMessage message, List<StreamEvent> events) {
+        Payload payload = message.payload();
+        StreamEventData data = new StreamEventData(message.topic(), PayloadText.text(payload), PayloadText.base64(payload),
+                PayloadText.number(payload, reading), message.qos(), message.retained(), message.receivedAt().toEpochMilli(),
+                topics.get(message.topic()).map(TopicSnapshot::count).orElse(0L));
+        try {
+            events.add(StreamEvent.of(message.topic(), json.writeValueAsBytes(data)));
+        } catch (JsonProcessingException e) {
+            LOG.warnf(e, "Could not encode a stream event for '%s'; it is left out of the stream", message.topic());
+        }
+    }
+}

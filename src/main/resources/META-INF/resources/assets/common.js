@@ -1,0 +1,191 @@
+// Shared by every CellHub page. Device payloads are untrusted: text only ever goes in through
+// textContent or text nodes, never innerHTML.
+
+/** Creates an element; children may be elements or strings (added as text). */
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'class') element.className = value;
+    else if (name === 'text') element.textContent = value;
+    else element.setAttribute(name, value === true ? '' : value);
+  }
+  element.append(...children.filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+/** A topic as a URL path below /topics, each level percent-encoded. */
+export function topicHref(topic) {
+  return '/topics/' + topic.split('/').map(encodeURIComponent).join('/');
+}
+
+/** What a stream event or API entry shows as its value. */
+export function shownValue(entry) {
+  if (entry.payload !== null && entry.payload !== undefined) return entry.payload;
+  if (entry.payloadBase64) return 'base64:' + entry.payloadBase64;
+  return '';
+}
+
+/** Turns a GET /api/topics entry into the shape of a stream event. */
+export function asEvent(view) {
+  return {
+    topic: view.topic, payload: view.payload, payloadBase64: view.payloadBase64, number: view.number,
+    qos: view.qos, retained: view.retained, ts: Date.parse(view.updatedAt), count: view.count,
+  };
+}
+
+/** Restarts the highlight animation of an element whose value just changed. */
+export function flash(element) {
+  element.classList.remove('flash');
+  void element.offsetWidth;
+  element.classList.add('flash');
+}
+
+/** Draws numbers as a polyline in a 100×28 SVG. */
+export function sparkline(svg, values) {
+  const line = svg.querySelector('polyline');
+  if (!line) return;
+  if (values.length < 2) { line.setAttribute('points', ''); return; }
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const span = max - min || 1;
+  const step = 100 / (values.length - 1);
+  line.setAttribute('points', values.map((v, i) => `${(i * step).toFixed(2)},${(26 - ((v - min) / span) * 24).toFixed(2)}`).join(' '));
+}
+
+/** Checks an MQTT 3.1.1 filter as the server does; returns an error message or null. */
+export function filterError(filter) {
+  if (!filter) return 'The filter is empty.';
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i];
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return "'#' must be a whole level, and the last.";
+    if (level.includes('+') && level !== '+') return "'+' must be a whole level.";
+  }
+  return null;
+}
+
+/** Reads an error response as a sentence, from its problem detail when it has one. */
+export async function problemText(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || problem.title || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status} ${response.statusText}`;
+  }
+}
+
+/** Fetches the current state of every topic matching a filter, as stream events. */
+export async function currentTopics(filter) {
+  const response = await fetch('/api/topics?filter=' + encodeURIComponent(filter), { headers: { Accept: 'application/json' } });
+  if (!response.ok) throw new Error(await problemText(response));
+  return (await response.json()).map(asEvent);
+}
+
+const linkState = document.getElementById('link-state');
+
+function showLink(state, text) {
+  if (!linkState) return;
+  linkState.dataset.state = state;
+  linkState.textContent = text;
+}
+
+/**
+ * Follows /api/stream for a filter. onReset runs on every (re)connect and whenever the server says
+ * values were dropped: the page then reloads its state from /api/topics, so it never shows stale values.
+ */
+export function follow(filter, handlers) {
+  const stream = { source: null, closed: false, close() { this.closed = true; this.source?.close(); } };
+  // Opened after 'load': a stream opened earlier would keep the page loading forever.
+  const open = () => { if (!stream.closed) stream.source = openStream(filter, handlers); };
+  if (document.readyState === 'complete') open();
+  else window.addEventListener('load', open, { once: true });
+  return stream;
+}
+
+function openStream(filter, { onEvent, onReset, onFailure }) {
+  const source = new EventSource('/api/stream?filter=' + encodeURIComponent(filter));
+  source.onopen = () => {
+    showLink('live', 'live');
+    onReset?.();
+  };
+  source.onmessage = (message) => {
+    let event;
+    try { event = JSON.parse(message.data); } catch { return; }
+    onEvent(event);
+  };
+  source.addEventListener('resync', () => onReset?.());
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) {
+      showLink('reconnecting', 'stream refused');
+      onFailure?.();
+    } else {
+      showLink('reconnecting', 'reconnecting…');
+    }
+  };
+  return source;
+}
+
+/** "3 s ago" for every <time datetime> on the page, refreshed each second. */
+function ageText(ms) {
+  const seconds = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return new Date(ms).toLocaleString();
+}
+
+export function refreshTimes(root = document) {
+  for (const time of root.querySelectorAll('time[datetime]')) {
+    const ms = Date.parse(time.getAttribute('datetime'));
+    if (Number.isNaN(ms)) continue;
+    time.textContent = ageText(ms);
+    time.title = new Date(ms).toLocaleString();
+  }
+}
+
+export function setTime(time, ms) {
+  time.setAttribute('datetime', new Date(ms).toISOString());
+  time.textContent = ageText(ms);
+}
+
+function markCurrentPage() {
+  const path = location.pathname === '/' ? '/' : '/' + location.pathname.split('/')[1];
+  for (const link of document.querySelectorAll('nav a')) {
+    if (link.getAttribute('href') === path) link.classList.add('active');
+  }
+}
+
+/** Header counters: rates from the totals in /api/status, every two seconds. */
+function followCounters() {
+  const counters = document.getElementById('counters');
+  if (!counters) return;
+  let last = { received: Number(counters.dataset.received), published: Number(counters.dataset.published), at: performance.now() };
+  const show = (name, value) => {
+    for (const b of document.querySelectorAll(`[data-counter="${name}"]`)) b.textContent = value;
+  };
+  const rate = (now, before, seconds) => Math.max(0, Math.round((now - before) / seconds)).toLocaleString();
+  const tick = async () => {
+    try {
+      const response = await fetch('/api/status', { headers: { Accept: 'application/json' } });
+      if (!response.ok) return;
+      const status = await response.json();
+      const at = performance.now();
+      const seconds = (at - last.at) / 1000;
+      show('rate-in', rate(status.received, last.received, seconds));
+      show('rate-out', rate(status.published, last.published, seconds));
+      show('topics', status.topics.toLocaleString());
+      show('clients', status.streamClients.toLocaleString());
+      last = { received: status.received, published: status.published, at };
+    } catch {
+      // The next tick tries again; the link badge already says when the server is away.
+    }
+  };
+  setTimeout(tick, 1000);
+  setInterval(tick, 2000);
+}
+
+markCurrentPage();
+refreshTimes();
+setInterval(() => refreshTimes(), 1000);
+followCounters();
