@@ -13,8 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.cellhub.store.RetainedMirror;
 import io.cellhub.topic.TopicFilter;
-import io.cellhub.web.RetainedResource;
 import io.cellhub.web.RetainedResource.RetainedView;
+import io.cellhub.web.RetainedResource;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 

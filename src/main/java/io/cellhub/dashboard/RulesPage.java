@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.cellhub.web.RulesResource;
 import io.cellhub.web.RulesResource.RuleView;
+import io.cellhub.web.RulesResource;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 

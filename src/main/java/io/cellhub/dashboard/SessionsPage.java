@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.cellhub.store.DeviceSessions;
 import io.cellhub.store.DeviceSessions.DeviceSession;
+import io.cellhub.store.DeviceSessions;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 

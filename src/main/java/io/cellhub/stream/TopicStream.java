@@ -20,10 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
+import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
-import io.cellhub.web.PayloadText;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
@@ -89,7 +89,7 @@ public class TopicStream {
     }
 
     /** @return false when {@code cellhub.sse.max-clients} are already connected */
-    boolean open(TopicFilter filter, String remote, HttpServerResponse response, Context context) {
+    public boolean open(TopicFilter filter, String remote, HttpServerResponse response, Context context) {
         if (clients.size() >= config.maxClients()) {
             return false;
         }
@@ -130,8 +130,8 @@ public class TopicStream {
                 changed = new HashMap<>();
             }
         }
+        long idle = config.heartbeat().toNanos();
         if (batch.isEmpty()) {
-            long idle = config.heartbeat().toNanos();
             clients.forEach(client -> client.heartbeatIfIdle(idle));
             return;
         }
@@ -141,7 +141,9 @@ public class TopicStream {
         for (StreamClient client : clients) {
             FilteredBatch filtered = byFilter.computeIfAbsent(client.filter(), filter -> FilteredBatch.of(
                     events.stream().filter(event -> filter.matches(event.topic())).toList()));
-            if (!filtered.isEmpty()) {
+            if (filtered.isEmpty()) {
+                client.heartbeatIfIdle(idle);
+            } else {
                 inFlight.incrementAndGet();
                 client.offer(filtered, inFlight::decrementAndGet);
             }

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.cellhub.store.JournalQuery;
 import io.cellhub.topic.Payload;
+import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
 

@@ -26,6 +26,7 @@ import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.store.RetainedMessage;
 import io.cellhub.store.RetainedMirror;
 import io.cellhub.topic.Payload;
+import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicName;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
+import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
+import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicSnapshot;
 
 /** A topic's last message as the API shows it: {@code payload} for text, {@code payloadBase64} for binary. */

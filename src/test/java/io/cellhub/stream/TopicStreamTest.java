@@ -69,6 +69,19 @@ class TopicStreamTest {
         }
     }
 
+    /** The test profile sets cellhub.sse.heartbeat=1s; other topics keep arriving meanwhile. */
+    @Test
+    void quietStreamGetsHeartbeatsWhileOtherTopicsAreBusy() {
+        try (SseTestClient client = SseTestClient.fast(base, "heartbeat/quiet/#")) {
+            for (int i = 0; i < 30 && client.comments().stream().noneMatch("heartbeat"::equals); i++) {
+                device.publish("heartbeat/busy", String.valueOf(i), 0, false);
+                sleep(100);
+            }
+            assertThat(client.comments()).contains("connected", "heartbeat");
+            assertThat(client.events()).isEmpty();
+        }
+    }
+
     @Test
     void binaryPayloadsArriveAsBase64() {
         try (SseTestClient client = SseTestClient.fast(base, "streambin/+")) {
@@ -132,6 +145,15 @@ class TopicStreamTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/stream/clients")
                 .then().statusCode(200).body("findAll { it.filter == 'listed/+/x' }.size()", equalTo(0)));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static List<Map<String, Object>> streamClients(String filter) {

@@ -31,6 +31,7 @@ public final class SseTestClient implements AutoCloseable {
     private final Socket socket;
     private final String keepPrefix;
     private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    private final List<String> comments = new CopyOnWriteArrayList<>();
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
     private final List<String> eventTypes = new CopyOnWriteArrayList<>();
     private final CountDownLatch headers = new CountDownLatch(1);
@@ -102,6 +103,11 @@ public final class SseTestClient implements AutoCloseable {
         return new ArrayList<>(events);
     }
 
+    /** The comment lines so far, such as {@code heartbeat}. */
+    public List<String> comments() {
+        return new ArrayList<>(comments);
+    }
+
     /** How many {@code message} events arrived, kept or not. */
     public long received() {
         return received.get();
@@ -143,7 +149,9 @@ public final class SseTestClient implements AutoCloseable {
                 if (chunked && isChunkSize(line)) {
                     continue;
                 }
-                if (line.startsWith("event: ")) {
+                if (line.startsWith(": ")) {
+                    comments.add(line.substring(2));
+                } else if (line.startsWith("event: ")) {
                     type = line.substring(7);
                 } else if (line.startsWith("data: ")) {
                     eventTypes.add(type);

@@ -44,12 +44,12 @@ class TopicApiTest {
 
     @Test
     void retainedQos1NumberShowsWithItsQosAndNumber() {
-        device.publish("robotcell9/temperature1", "21.5", 1, true);
+        device.publish("robotcell7/temperature1", "21.5", 1, true);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().queryParam("filter", "robotcell9/#")
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().queryParam("filter", "robotcell7/#")
                 .when().get("/api/topics")
                 .then().statusCode(200)
-                .body("topic", contains("robotcell9/temperature1"))
+                .body("topic", contains("robotcell7/temperature1"))
                 .body("[0].payload", equalTo("21.5"))
                 .body("[0].payloadBase64", nullValue())
                 .body("[0].number", equalTo(21.5f))

@@ -1,9 +1,7 @@
-package io.cellhub.web;
+package io.cellhub.topic;
 
 import java.util.OptionalDouble;
 
-import io.cellhub.topic.NumberReading;
-import io.cellhub.topic.Payload;
 
 /** How a payload is spelled in JSON: text or base64, never both, and a number when it reads as one. */
 public final class PayloadText {

@@ -1,4 +1,4 @@
-package io.cellhub.stream;
+package io.cellhub.web;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -6,9 +6,9 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cellhub.stream.TopicStream;
 import io.cellhub.topic.InvalidTopicException;
 import io.cellhub.topic.TopicFilter;
-import io.cellhub.web.Problem;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
