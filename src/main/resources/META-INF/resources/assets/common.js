@@ -151,7 +151,7 @@ export function setTime(time, ms) {
 
 function markCurrentPage() {
   const path = location.pathname === '/' ? '/' : '/' + location.pathname.split('/')[1];
-  for (const link of document.querySelectorAll('nav a')) {
+  for (const link of document.querySelectorAll('nav.main a')) {
     if (link.getAttribute('href') === path) link.classList.add('active');
   }
 }
