@@ -1,5 +1,8 @@
 package io.cellhub.broker;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -28,4 +31,10 @@ public interface BrokerConfig {
     /** Let clients connect without credentials to the embedded broker. */
     @WithDefault("true")
     boolean allowAnonymous();
+
+    /**
+     * Users of the embedded broker, one {@code <username>:<sha256 of the password, hex>} per line. CellHub's
+     * own channels then log in with {@code mp.messaging.connector.smallrye-mqtt.username/password}.
+     */
+    Optional<Path> passwordFile();
 }

@@ -92,6 +92,10 @@ public class EmbeddedBroker {
         }
     }
 
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    }
+
     private Properties properties() {
         Properties props = new Properties();
         props.setProperty("host", config.host());
@@ -104,6 +108,19 @@ public class EmbeddedBroker {
         props.setProperty("netty.mqtt.message_size", String.valueOf(config.maxMessageSize()));
         // Moquette otherwise reports usage to an outside collector.
         props.setProperty("telemetry_enabled", "false");
+        config.passwordFile().ifPresent(file -> {
+            if (!Files.isReadable(file)) {
+                throw new IllegalStateException("cellhub.broker.password-file " + file.toAbsolutePath()
+                        + " cannot be read. Each line is <username>:<sha256 of the password in hex>, for example made with: "
+                        + "printf '%s:%s\\n' device \"$(printf %s secret | sha256sum | cut -d' ' -f1)\"");
+            }
+            props.setProperty("password_file", file.toAbsolutePath().toString());
+        });
+        if (config.allowAnonymous() && !isLoopback(config.host())) {
+            LOG.warnf("The embedded MQTT broker listens on %s and lets anyone connect without credentials. Set "
+                    + "cellhub.broker.allow-anonymous=false and cellhub.broker.password-file, or bind it to 127.0.0.1.",
+                    config.host());
+        }
         return props;
     }
 }

@@ -78,7 +78,7 @@ function onEvent(event) {
   }
 }
 
-document.getElementById('publish-form').addEventListener('submit', async (e) => {
+document.getElementById('publish-form')?.addEventListener('submit', async (e) => {
   e.preventDefault();
   const form = e.target;
   const result = document.getElementById('publish-result');

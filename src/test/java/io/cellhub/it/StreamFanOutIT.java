@@ -50,7 +50,7 @@ class StreamFanOutIT {
                 "CELLHUB_BROKER_PORT", String.valueOf(brokerPort),
                 "CELLHUB_DATA_DIR", Files.createTempDirectory("cellhub-fanout").toString(),
                 "CELLHUB_FLEET_ENABLED", "true");
-        URI base = URI.create("http://127.0.0.1:" + httpPort + "/");
+        URI base = URI.create("http://" + PackagedApp.USER + ":" + PackagedApp.PASSWORD + "@127.0.0.1:" + httpPort + "/");
         List<SseTestClient> readers = new ArrayList<>();
         List<SseTestClient> stalled = new ArrayList<>();
         try (PackagedApp app = new PackagedApp(httpPort, env).start();

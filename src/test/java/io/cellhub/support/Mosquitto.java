@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Debian's Mosquitto, started on a free loopback port for interop tests. */
@@ -19,6 +20,14 @@ public final class Mosquitto implements AutoCloseable {
     private Process process;
 
     public Mosquitto(int port) {
+        this(port, List.of("listener " + port + " 127.0.0.1", "allow_anonymous true"));
+    }
+
+    /**
+     * A Mosquitto with its own listener and access lines (TLS, password file), plus the queue settings
+     * every test broker has.
+     */
+    public Mosquitto(int port, List<String> listener) {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException("Debian's Mosquitto is needed for the interop tests: apt-get install mosquitto "
                     + "(.ci/run installs it)");
@@ -28,13 +37,9 @@ public final class Mosquitto implements AutoCloseable {
             Path dir = Files.createTempDirectory("cellhub-mosquitto");
             config = dir.resolve("mosquitto.conf");
             log = dir.resolve("mosquitto.log");
-            Files.writeString(config, String.join("\n",
-                    "listener " + port + " 127.0.0.1",
-                    "allow_anonymous true",
-                    "persistence false",
-                    "max_queued_messages 0",
-                    "max_inflight_messages 1000",
-                    ""));
+            List<String> lines = new java.util.ArrayList<>(listener);
+            lines.addAll(List.of("persistence false", "max_queued_messages 0", "max_inflight_messages 1000", ""));
+            Files.writeString(config, String.join("\n", lines));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

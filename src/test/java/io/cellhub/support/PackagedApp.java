@@ -25,6 +25,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class PackagedApp implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The operator every packaged test app is started with; its login is checked like any other. */
+    public static final String USER = "it-operator";
+    public static final String PASSWORD = "it-operator-password";
+    public static final String AUTHORIZATION = "Basic " + java.util.Base64.getEncoder()
+            .encodeToString((USER + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
@@ -72,6 +77,8 @@ public final class PackagedApp implements AutoCloseable {
     public PackagedApp start() {
         String jar = System.getProperty("cellhub.app.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dcellhub.security.users." + USER + ".role=operator",
+                "-Dcellhub.security.users." + USER + ".password=" + PASSWORD,
                 "-jar", jar));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -124,16 +131,34 @@ public final class PackagedApp implements AutoCloseable {
         return response.body();
     }
 
-    public HttpResponse<String> request(String path) {
+    /** POSTs JSON as the operator. */
+    public HttpResponse<String> post(String path, String json) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", AUTHORIZATION)
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    public HttpResponse<String> request(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                    .header("Authorization", AUTHORIZATION).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
     }
 
     public long pid() {

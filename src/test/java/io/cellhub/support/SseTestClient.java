@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A client of {@code GET /api/stream} on a plain socket, so a test decides when it reads: a fast
- * client reads continuously, a slow one holds off until {@link #startReading()}.
+ * client reads continuously, a slow one holds off until {@link #startReading()}. User info in the
+ * base URI ({@code http://user:password@host:port/}) is sent as HTTP Basic.
  */
 public final class SseTestClient implements AutoCloseable {
 
@@ -70,7 +71,10 @@ public final class SseTestClient implements AutoCloseable {
             socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             OutputStream out = socket.getOutputStream();
             String request = "GET /api/stream?filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
-                    + "Host: " + base.getHost() + ":" + base.getPort() + "\r\nAccept: text/event-stream\r\n\r\n";
+                    + "Host: " + base.getHost() + ":" + base.getPort() + "\r\nAccept: text/event-stream\r\n"
+                    + (base.getUserInfo() == null ? "" : "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(
+                            base.getUserInfo().getBytes(StandardCharsets.UTF_8)) + "\r\n")
+                    + "\r\n";
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return new SseTestClient(socket, keepPrefix);
