@@ -1,7 +1,12 @@
 package io.cellhub.security;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
 
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,8 +24,10 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /**
- * {@code /login} and {@code /logout} for browsers. The form carries a CSRF token (quarkus-rest-csrf)
- * and a successful login sets the {@link SessionCookies session cookie}; scripts use HTTP Basic instead.
+ * {@code /login} and {@code /logout} for browsers. The form carries a CSRF token that must equal the
+ * one in a {@code SameSite=Strict} cookie set with the form (double submit), so another site cannot log
+ * a browser in. A successful login sets the {@link SessionCookies session cookie}; scripts use HTTP
+ * Basic instead.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -28,9 +35,13 @@ public class LoginPage {
 
     private static final Logger LOG = Logger.getLogger(LoginPage.class);
 
+    static final String CSRF_COOKIE = "cellhub-login-csrf";
+    static final String CSRF_FIELD = "csrf-token";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(String next, String error);
+        static native TemplateInstance login(String next, String error, String csrf);
     }
 
     private final UserDirectory users;
@@ -44,19 +55,22 @@ public class LoginPage {
     @GET
     @Path("login")
     @Operation(hidden = true)
-    public TemplateInstance form(@QueryParam("next") String next) {
-        return Templates.login(safeNext(next), null);
+    public Response form(@QueryParam("next") String next) {
+        return page(Response.Status.OK, next, null);
     }
 
     @POST
     @Path("login")
     @Operation(hidden = true)
     public Response login(@FormParam("username") String username, @FormParam("password") String password,
-            @FormParam("next") String next) {
+            @FormParam("next") String next, @FormParam(CSRF_FIELD) String csrf, @CookieParam(CSRF_COOKIE) String expected) {
+        if (csrf == null || expected == null
+                || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            return page(Response.Status.BAD_REQUEST, next, "The login form has expired. Please log in again.");
+        }
         if (username == null || password == null || users.authenticate(username, password).isEmpty()) {
             LOG.infof("Failed dashboard login for '%s'", username);
-            return Response.status(Response.Status.UNAUTHORIZED)
-                    .entity(Templates.login(safeNext(next), "Wrong username or password.")).build();
+            return page(Response.Status.UNAUTHORIZED, next, "Wrong username or password.");
         }
         return Response.seeOther(URI.create(safeNext(next))).cookie(cookie(sessions.issue(username), sessions.maxAgeSeconds()))
                 .build();
@@ -67,6 +81,17 @@ public class LoginPage {
     @Operation(hidden = true)
     public Response logout() {
         return Response.seeOther(URI.create("/login")).cookie(cookie("", 0)).build();
+    }
+
+    /** The form with a fresh CSRF token, also set as a cookie that only this site's form posts carry. */
+    private static Response page(Response.Status status, String next, String error) {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Response.status(status).entity(Templates.login(safeNext(next), error, token))
+                .cookie(new NewCookie.Builder(CSRF_COOKIE).value(token).path("/login").httpOnly(true)
+                        .sameSite(NewCookie.SameSite.STRICT).maxAge(3600).build())
+                .build();
     }
 
     private static NewCookie cookie(String value, long maxAge) {

@@ -118,6 +118,9 @@ class TopicStreamTest {
                 for (int t = 0; t < topics; t++) {
                     device.publish("coalesce/t" + t, round + ":" + padding, 1, false);
                 }
+                // PUBACKs come in order: this one means the round is acknowledged, which keeps the
+                // client's window of unacknowledged messages small on a slow machine.
+                device.publishAcknowledged("coalesce/round", String.valueOf(round));
             }
             device.publish("coalesce/done", "done", 1, false);
 
