@@ -18,18 +18,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.cellhub.CellHubConfig;
+import io.cellhub.EmbeddedParts;
 import io.cellhub.topic.DeviceActivity;
 import io.cellhub.topic.RetainedChange;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 /**
  * The in-process Moquette broker, CellHub's default. It starts before the messaging channels
  * connect and keeps retained messages and persistent sessions under {@code <data-dir>/broker}.
+ * Left out of builds without the embedded parts ({@link EmbeddedParts}), such as the native one.
  */
 @ApplicationScoped
+@IfBuildProperty(name = EmbeddedParts.BUILD_PROPERTY, stringValue = "true", enableIfMissing = true)
 public class EmbeddedBroker {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);

@@ -3,6 +3,8 @@ package io.cellhub.snapshot;
 import java.time.Instant;
 import java.util.List;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The values snapshots are made of, as the API shows them. */
 public final class SnapshotModel {
 
@@ -16,14 +18,21 @@ public final class SnapshotModel {
     public record Summary(long id, Instant takenAt, String label, Trigger trigger, int topics) {
     }
 
-    /** CellHub's own MQTT session at the instant of the snapshot. */
+    /**
+     * CellHub's own MQTT session at the instant of the snapshot. It, {@link Subscription} and
+     * {@link RuleState} are also stored as JSON by SnapshotStore's own ObjectMapper, hence registered
+     * for reflection for the native image.
+     */
+    @RegisterForReflection
     public record Session(String clientId, boolean cleanSession, List<Subscription> subscriptions, Instant connectedSince,
             long messagesIn, long messagesOut) {
     }
 
+    @RegisterForReflection
     public record Subscription(String filter, int qos) {
     }
 
+    @RegisterForReflection
     public record RuleState(String name, String type, long received, long published, long ignored, long cut,
             String lastTopic, String lastPayload, Instant lastAt) {
     }

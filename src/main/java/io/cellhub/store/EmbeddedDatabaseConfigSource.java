@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import io.cellhub.EmbeddedParts;
 import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
@@ -15,6 +16,7 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * Points the default datasource at the embedded PostgreSQL, starting it first, unless
  * {@code quarkus.datasource.jdbc.url} is set: then that database is used and nothing embedded runs.
+ * Nor does it run in a build without the embedded parts ({@link EmbeddedParts}), such as the native one.
  * <p>
  * It works at configuration time because the datasource and Flyway start before any CDI event
  * an application bean could observe. It does nothing while the application is being built or
@@ -28,6 +30,7 @@ public class EmbeddedDatabaseConfigSource implements ConfigSourceFactory {
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         if (ExecutionMode.current() != ExecutionMode.RUNTIME_INIT
+                || "false".equals(context.getValue(EmbeddedParts.BUILD_PROPERTY).getValue())
                 || context.getValue("quarkus.datasource.jdbc.url").getValue() != null) {
             return List.of();
         }
