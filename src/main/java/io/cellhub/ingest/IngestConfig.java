@@ -21,4 +21,21 @@ public interface IngestConfig {
     /** Upper bound for one retained scan. */
     @WithDefault("10s")
     Duration scanTimeout();
+
+    /**
+     * Largest payload, in bytes, CellHub takes in. Larger messages are counted
+     * ({@code cellhub_messages_rejected_total{reason="ingest-payload-too-large"}}) and dropped; a QoS 1
+     * one is still acknowledged, so the broker does not redeliver it, and the publisher stays connected.
+     * Keep it well below {@code cellhub.broker.max-message-size}, which the broker and CellHub's MQTT
+     * client enforce by closing the connection.
+     */
+    @WithDefault("262144")
+    int maxPayloadBytes();
+
+    /**
+     * Longest topic, in UTF-8 bytes as MQTT counts them, CellHub takes in; messages on longer topics are
+     * counted ({@code reason="topic-too-long"}) and dropped. MQTT itself allows 65,535.
+     */
+    @WithDefault("1024")
+    int maxTopicLength();
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -15,6 +16,8 @@ import io.cellhub.topic.RetainedReplay;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TrafficMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.annotations.Broadcast;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
@@ -34,17 +37,27 @@ public class MqttIngest {
     private final TopicFilter filter;
     private final RetainedReplay replay;
     private final DurableLog log;
+    private final IngestLimits limits;
+    private final Counter unsentPubAcks;
 
-    public MqttIngest(TrafficMetrics metrics, IngestConfig config, RetainedReplay replay, DurableLog log) {
+    public MqttIngest(TrafficMetrics metrics, IngestConfig config,
+            @ConfigProperty(name = "cellhub.broker.max-message-size") int maxMessageSize, RetainedReplay replay,
+            DurableLog log, MeterRegistry registry) {
         this.metrics = metrics;
         this.filter = TopicFilter.parse(config.filter());
         this.replay = replay;
         this.log = log;
+        this.limits = new IngestLimits(config, maxMessageSize, metrics);
+        this.unsentPubAcks = Counter.builder("cellhub.ingest.pubacks.unsent")
+                .description("QoS 1 acknowledgements not sent because the connection the message came on had closed; "
+                        + "the broker redelivers those messages")
+                .register(registry);
     }
 
     /**
      * Each QoS 1 message is acknowledged to the broker (PUBACK) only once the journal has committed
-     * it, or at once when the journal does not record its topic ({@link ManualPubAck}).
+     * it, or at once when the journal does not record its topic ({@link ManualPubAck}). Messages
+     * outside the filter or over the {@link IngestLimits} are acknowledged and dropped.
      */
     @Incoming("mqtt-in")
     @Outgoing("topics")
@@ -72,15 +85,18 @@ public class MqttIngest {
             LOG.warn("Ignored a message without MQTT metadata on channel mqtt-in");
             return false;
         }
-        boolean accepted = !isSystemTopic(mqtt.getTopic()) && filter.matches(mqtt.getTopic());
+        String topic = mqtt.getTopic();
+        // The size from the client's buffer: an oversized payload is never copied.
+        boolean accepted = !isSystemTopic(topic) && filter.matches(topic)
+                && limits.admit(topic, mqtt.getMessage().payload().length());
         if (!accepted) {
             pubAck(mqtt).run();
         }
         return accepted;
     }
 
-    /** Sends the PUBACK of a QoS 1 message on the connection's own event loop; nothing for QoS 0. */
-    private static Runnable pubAck(ReceivingMqttMessageMetadata mqtt) {
+    /** Sends the PUBACK of a QoS 1 message on the channel's event loop; nothing for QoS 0. */
+    private Runnable pubAck(ReceivingMqttMessageMetadata mqtt) {
         if (mqtt.getQosLevel().value() == 0) {
             return () -> {
             };
@@ -88,11 +104,27 @@ public class MqttIngest {
         Context context = Vertx.currentContext();
         return () -> {
             if (context == null || context == Vertx.currentContext()) {
-                mqtt.getMessage().ack();
+                sendPubAck(mqtt);
             } else {
-                context.runOnContext(v -> mqtt.getMessage().ack());
+                context.runOnContext(v -> sendPubAck(mqtt));
             }
         };
+    }
+
+    /**
+     * The PUBACK goes out on the connection the message came on. When that connection has closed
+     * since (the broker went away and the connector reconnected with a new client), the Vert.x
+     * client throws; the broker redelivers the message to the session, so it is journaled again (a
+     * duplicate), never lost. The failure must not escape: thrown inside the stream, it would end it.
+     */
+    private void sendPubAck(ReceivingMqttMessageMetadata mqtt) {
+        try {
+            mqtt.getMessage().ack();
+        } catch (RuntimeException connectionClosed) {
+            unsentPubAcks.increment();
+            LOG.debugf("PUBACK for message %d on %s not sent (%s): the broker redelivers it", mqtt.getMessageId(),
+                    mqtt.getTopic(), connectionClosed);
+        }
     }
 
     static boolean isSystemTopic(String topic) {

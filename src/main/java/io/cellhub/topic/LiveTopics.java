@@ -4,10 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,12 +21,10 @@ import org.jboss.logging.Logger;
 public class LiveTopics {
 
     private static final Logger LOG = Logger.getLogger(LiveTopics.class);
-    private static final long REFUSAL_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
 
     private final ConcurrentHashMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
-    private final AtomicLong refusedSinceLog = new AtomicLong();
-    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL);
+    private final RateLimitedWarning refusals = new RateLimitedWarning(LOG, Duration.ofMinutes(1));
     private final TopicsConfig config;
     private final TrafficMetrics metrics;
 
@@ -109,14 +106,8 @@ public class LiveTopics {
 
     private void refuse(String topic) {
         metrics.rejected(RejectionReason.TOPIC_LIMIT);
-        long refused = refusedSinceLog.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastRefusalLog.get();
-        if (now - last >= REFUSAL_LOG_INTERVAL && lastRefusalLog.compareAndSet(last, now)) {
-            refusedSinceLog.addAndGet(-refused);
-            LOG.warnf("The live topic state is full (cellhub.topics.max=%d): refused %d message(s) on new topics "
-                    + "in the last minute, the latest on '%s'. Raise cellhub.topics.max or narrow cellhub.ingest.filter.",
-                    config.max(), refused, topic);
-        }
+        refusals.occurred(refused -> String.format("The live topic state is full (cellhub.topics.max=%d): refused %d "
+                + "message(s) on new topics in the last minute, the latest on '%s'. Raise cellhub.topics.max or narrow "
+                + "cellhub.ingest.filter.", config.max(), refused, topic));
     }
 }

@@ -7,7 +7,11 @@ public enum RejectionReason {
     PAYLOAD_TOO_LARGE("payload-too-large"),
     INVALID_REQUEST("invalid-request"),
     BROKER_UNAVAILABLE("broker-unavailable"),
-    TOPIC_LIMIT("topic-limit");
+    TOPIC_LIMIT("topic-limit"),
+    /** A device's payload over {@code cellhub.ingest.max-payload-bytes}; dropped at ingest. */
+    INGEST_PAYLOAD_TOO_LARGE("ingest-payload-too-large"),
+    /** A device's topic over {@code cellhub.ingest.max-topic-length} UTF-8 bytes; dropped at ingest. */
+    TOPIC_TOO_LONG("topic-too-long");
 
     private final String tag;
 

@@ -49,6 +49,25 @@ public final class Mosquitto implements AutoCloseable {
         return port;
     }
 
+    /** Adds lines to the configuration, for the next start; a later line wins over the defaults above. */
+    public Mosquitto configure(String... lines) {
+        try {
+            Files.writeString(config, String.join("\n", lines) + "\n", java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** What the broker logged since its last start. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public synchronized Mosquitto start() {
         try {
             process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())

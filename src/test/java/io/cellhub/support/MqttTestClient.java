@@ -1,11 +1,14 @@
 package io.cellhub.support;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -21,6 +24,10 @@ public final class MqttTestClient implements AutoCloseable {
     private static final Vertx VERTX = Vertx.vertx();
 
     public record Received(String topic, String payload, int qos, boolean retained) {
+    }
+
+    /** A message to publish. */
+    public record Outgoing(String topic, Buffer payload) {
     }
 
     private final MqttClient client;
@@ -117,6 +124,42 @@ public final class MqttTestClient implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError("No PUBACK for " + topic + "=" + payload, e);
         }
+    }
+
+    /**
+     * Publishes every message at QoS 1 with at most {@code window} of them waiting for their PUBACK,
+     * and waits for the last PUBACK: a fast burst that stays within the broker's in-flight window.
+     */
+    public void publishAllAcknowledged(List<Outgoing> messages, int window) {
+        Semaphore free = new Semaphore(window);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        client.publishCompletionHandler(id -> free.release());
+        for (Outgoing message : messages) {
+            acquire(free, 1, message.topic());
+            client.publish(message.topic(), message.payload(), MqttQoS.AT_LEAST_ONCE, false, false).onFailure(e -> {
+                failure.compareAndSet(null, e);
+                free.release();
+            });
+        }
+        acquire(free, window, "the last messages");
+        if (failure.get() != null) {
+            throw new AssertionError("A publish failed: " + failure.get().getMessage(), failure.get());
+        }
+    }
+
+    private static void acquire(Semaphore permits, int count, String what) {
+        try {
+            if (!permits.tryAcquire(count, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("No PUBACK within " + TIMEOUT + " for " + what);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
     }
 
     /** Subscribes, then disconnects: leaves a persistent session holding the subscription. */

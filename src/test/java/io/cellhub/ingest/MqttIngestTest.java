@@ -1,0 +1,171 @@
+package io.cellhub.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.junit.jupiter.api.Test;
+
+import io.cellhub.topic.DurableLog;
+import io.cellhub.topic.RetainedReplay;
+import io.cellhub.topic.TopicMessage;
+import io.cellhub.topic.TrafficMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
+import io.vertx.mqtt.messages.impl.MqttPublishMessageImpl;
+
+/** The ingest stream on its own, with the MQTT messages the connector would hand it. */
+class MqttIngestTest {
+
+    private static final int MAX_PAYLOAD = 100;
+    private static final int MAX_TOPIC = 30;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<Integer> pubAcks = new ArrayList<>();
+    private final List<TopicMessage> journaled = new ArrayList<>();
+    private boolean journalOn = true;
+
+    @Test
+    void oversizedQos1PayloadIsAcknowledgedCountedAndDroppedWhileTheNextMessagePasses() {
+        List<TopicMessage> out = run(qos1(1, "cell/big", MAX_PAYLOAD + 1), qos1(2, "cell/small", 1));
+
+        assertThat(out).extracting(TopicMessage::topic).containsExactly("cell/small");
+        assertThat(pubAcks).as("the dropped message is acknowledged at once, the other once journaled").containsExactly(1, 2);
+        assertThat(journaled).extracting(TopicMessage::topic).containsExactly("cell/small");
+        assertThat(rejected("ingest-payload-too-large")).isEqualTo(1);
+        assertThat(registry.get("cellhub.messages.received").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void payloadExactlyAtTheLimitIsTakenIn() {
+        assertThat(run(qos1(1, "cell/edge", MAX_PAYLOAD))).hasSize(1);
+        assertThat(rejected("ingest-payload-too-large")).isZero();
+    }
+
+    @Test
+    void topicLengthIsCountedInUtf8BytesAsMqttDoes() {
+        String asciiAtLimit = "a".repeat(MAX_TOPIC);
+        String asciiOver = "a".repeat(MAX_TOPIC + 1);
+        String umlautsOver = "ü".repeat(MAX_TOPIC / 2 + 1); // 16 chars, 32 bytes
+        String umlautsAtLimit = "ü".repeat(MAX_TOPIC / 2); // 15 chars, 30 bytes
+        String emojiOver = "\uD83E\uDD16".repeat(8); // 16 chars, 32 bytes
+
+        List<TopicMessage> out = run(qos1(1, asciiAtLimit, 1), qos1(2, asciiOver, 1), qos1(3, umlautsOver, 1),
+                qos1(4, umlautsAtLimit, 1), qos1(5, emojiOver, 1));
+
+        assertThat(out).extracting(TopicMessage::topic).containsExactly(asciiAtLimit, umlautsAtLimit);
+        assertThat(rejected("topic-too-long")).isEqualTo(3);
+        assertThat(pubAcks).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+        assertThat(IngestLimits.utf8Length(emojiOver)).isEqualTo(emojiOver.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(IngestLimits.utf8Length("a\u07FF\u0800")).isEqualTo("a\u07FF\u0800".getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /**
+     * After the broker went away, the message's connection is closed and the Vert.x client throws on
+     * the PUBACK. That must not end the stream: every later message would be lost to ingest.
+     */
+    @Test
+    void pubAckOnAClosedConnectionDoesNotEndTheStream() {
+        journalOn = false;
+        Message<byte[]> orphan = message(7, "cell/orphan", MqttQoS.AT_LEAST_ONCE, new byte[1], () -> {
+            throw new NullPointerException("connection closed");
+        });
+        Message<byte[]> oversizedOrphan = message(8, "cell/orphan-big", MqttQoS.AT_LEAST_ONCE, new byte[MAX_PAYLOAD + 1], () -> {
+            throw new NullPointerException("connection closed");
+        });
+
+        List<TopicMessage> out = run(orphan, oversizedOrphan, qos1(9, "cell/next", 1));
+
+        assertThat(out).extracting(TopicMessage::topic).containsExactly("cell/orphan", "cell/next");
+        assertThat(pubAcks).containsExactly(9);
+        assertThat(registry.get("cellhub.ingest.pubacks.unsent").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void qos0MessagesOverTheLimitsAreDroppedWithoutAnAcknowledgement() {
+        Message<byte[]> big = message(0, "cell/big0", MqttQoS.AT_MOST_ONCE, new byte[MAX_PAYLOAD + 1], () -> {
+            throw new AssertionError("QoS 0 has no PUBACK");
+        });
+        assertThat(run(big)).isEmpty();
+        assertThat(rejected("ingest-payload-too-large")).isEqualTo(1);
+    }
+
+    private List<TopicMessage> run(Message<?>... messages) {
+        TrafficMetrics metrics = new TrafficMetrics(registry);
+        RetainedReplay replay = new RetainedReplay();
+        replay.settle();
+        DurableLog log = new DurableLog() {
+            @Override
+            public boolean records(String topic) {
+                return journalOn;
+            }
+
+            @Override
+            public void append(TopicMessage message, Runnable whenDurable) {
+                journaled.add(message);
+                whenDurable.run();
+            }
+        };
+        MqttIngest ingest = new MqttIngest(metrics, new Limits(), 1024 * 1024, replay, log, registry);
+        @SuppressWarnings("unchecked")
+        Multi<Message<byte[]>> in = Multi.createFrom().items(messages).map(m -> (Message<byte[]>) m);
+        return ingest.ingest(in).map(Message::getPayload).collect().asList().await().atMost(Duration.ofSeconds(10));
+    }
+
+    private Message<byte[]> qos1(int id, String topic, int payloadBytes) {
+        return message(id, topic, MqttQoS.AT_LEAST_ONCE, new byte[payloadBytes], () -> pubAcks.add(id));
+    }
+
+    private static Message<byte[]> message(int id, String topic, MqttQoS qos, byte[] payload, Runnable onAck) {
+        MqttPublishMessageImpl publish = (MqttPublishMessageImpl) io.vertx.mqtt.messages.MqttPublishMessage.create(id, qos,
+                false, false, topic, Unpooled.wrappedBuffer(payload));
+        publish.setAckCallback(onAck::run);
+        ReceivingMqttMessageMetadata metadata = new ReceivingMqttMessageMetadata(
+                io.vertx.mutiny.mqtt.messages.MqttPublishMessage.newInstance(publish));
+        return Message.of(payload, Metadata.of(metadata));
+    }
+
+    private double rejected(String reason) {
+        return registry.get("cellhub.messages.rejected").tag("reason", reason).counter().count();
+    }
+
+    private static final class Limits implements IngestConfig {
+        @Override
+        public String filter() {
+            return "#";
+        }
+
+        @Override
+        public String clientId() {
+            return "cellhub";
+        }
+
+        @Override
+        public Duration scanQuietPeriod() {
+            return Duration.ofMillis(300);
+        }
+
+        @Override
+        public Duration scanTimeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        public int maxPayloadBytes() {
+            return MAX_PAYLOAD;
+        }
+
+        @Override
+        public int maxTopicLength() {
+            return MAX_TOPIC;
+        }
+    }
+}
