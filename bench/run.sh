@@ -27,7 +27,7 @@ done
 if $SMOKE; then
   N_Q0=2000 N_Q1=1000 LAT_RATE=500 LAT_SECONDS=2 QUIET=2 WARMUP=0
 else
-  N_Q0=100000 N_Q1=50000 LAT_RATE=2000 LAT_SECONDS=10 QUIET=5 WARMUP=20000
+  N_Q0=100000 N_Q1=50000 LAT_RATE=2000 LAT_SECONDS=10 QUIET=10 WARMUP=20000
 fi
 CELLS=100
 
@@ -35,7 +35,7 @@ MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
 [ -x "$MOSQUITTO" ] || { echo "needs Mosquitto at $MOSQUITTO (apt-get install mosquitto)" >&2; exit 1; }
 
 # --- build what is missing -------------------------------------------------------------------
-APP_JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+APP_JAR=${CELLHUB_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
 if [ ! -f "$APP_JAR" ]; then
   echo "# building CellHub (./mvnw -B -q package -DskipTests)" >&2
   ./mvnw -B -q package -DskipTests >&2
@@ -136,25 +136,30 @@ journal_rows() {
   curl -fsS "http://127.0.0.1:$HTTP_PORT/q/metrics" 2>/dev/null \
     | awk '/^cellhub_journal_rows_total/ {s += $2} END {printf "%.0f\n", s}'
 }
-# Samples the journal row counter every 0.25 s until it stops growing (or 40 s), then reports the
-# rate between the first and the last growing sample.
-journal_rate() { # label before
-  local before=$2 start_t="" start_r="" end_t="" end_r="" t r prev=$2 still=0
+# The journal row counter, sampled every 0.25 s in the background while a scenario runs.
+journal_sampler() { # file
+  while :; do echo "$(date +%s.%N) $(journal_rows)" >> "$1"; sleep 0.25; done
+}
+# Waits until the counter has not moved for 2 s (or 40 s), so one scenario's backlog does not count
+# towards the next.
+journal_settle() {
+  local prev="" r still=0
   for _ in $(seq 160); do
-    t=$(date +%s.%N); r=$(journal_rows)
-    if [ "$r" != "$prev" ]; then
-      [ -z "$start_t" ] && { start_t=$t; start_r=$prev; }
-      end_t=$t; end_r=$r; still=0
-    elif [ -n "$start_t" ]; then
-      still=$((still + 1)); [ $still -ge 8 ] && break
-    fi
+    r=$(journal_rows)
+    if [ "$r" = "$prev" ]; then still=$((still + 1)); [ $still -ge 8 ] && return 0; else still=0; fi
     prev=$r
     sleep 0.25
   done
-  if [ -n "$start_t" ] && [ "$end_r" != "$start_r" ]; then
-    awk -v l="$1" -v a="$start_t" -v b="$end_t" -v ra="$start_r" -v rb="$end_r" -v b0="$before" \
-      'BEGIN {d = b - a; if (d <= 0) d = 0.25; printf "RESULT label=%s rows=%d rows_per_s=%.0f\n", l, rb - b0, (rb - ra) / d}' >> "$RESULTS"
-  fi
+}
+# rows/s between the first and the last sample that grew; "drain" = how long after the sink had its
+# last message the journal was still committing rows (an upper bound of the ingest-to-commit lag at
+# the end of the run).
+journal_report() { # label samples-file scenario-end-epoch
+  awk -v l="$1" -v end="$3" '
+    NR == 1 { r0 = $2; prev = $2; prevt = $1; next }
+    $2 != prev { if (a == "") { a = prevt; ra = prev } b = $1; rb = $2 }
+    { prev = $2; prevt = $1 }
+    END { if (a != "" && b > a) printf "RESULT label=%s rows=%d rows_per_s=%.0f drain_s=%.1f\n", l, rb - r0, (rb - ra) / (b - a), (b > end ? b - end : 0) }' "$2" >> "$RESULTS"
 }
 
 DATA_DIR=$WORK/cellhub-data
@@ -191,9 +196,15 @@ for q in 0 1; do
   awk -v l="ready-q$q" -v a="$started" -v b="$ready" 'BEGIN {printf "RESULT label=%s ready_s=%.1f\n", l, b - a}' >> "$RESULTS"
   n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
   [ "$WARMUP" -gt 0 ] && bench "warmup-q$q" average "$q" "$WARMUP" 0
-  rows0=$(journal_rows)
+  journal_settle
+  journal_sampler "$WORK/journal-q$q.txt" &
+  SAMPLER=$!
+  PIDS+=("$SAMPLER")
   bench "cellhub-q$q" average "$q" "$n" 0
-  journal_rate "journal-q$q" "$rows0"
+  scenario_end=$(date +%s.%N)
+  journal_settle
+  kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
+  journal_report "journal-q$q" "$WORK/journal-q$q.txt" "$scenario_end"
   bench "latency-cellhub-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$CH_PID/status" 2>/dev/null || echo 0)
   echo "RESULT label=rss-cellhub-q$q rss_kb=$rss" >> "$RESULTS"
@@ -220,8 +231,9 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
       r1 = (v[ceil, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ceil, "msgs_per_s"]) : "-"
       r2 = (cref != "" && v[cref, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[cref, "msgs_per_s"]) : "-"
       if (label ~ /^latency/) { r1 = "-"; r2 = "-" }
+      rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; anylost = 1 }
       printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %8s | %6s |\n", name, v[label, "qos"], \
-        (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), v[label, "msgs_per_s"], \
+        (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), rate, \
         v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2
     }
     END {
@@ -239,10 +251,11 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
       }
       print ""
       for (q = 0; q <= 1; q++) {
-        if (seen["journal-q" q]) printf "CellHub QoS %d run: journal %s rows/s (rows %s)\n", q, v["journal-q" q, "rows_per_s"], v["journal-q" q, "rows"]
+        if (seen["journal-q" q]) printf "CellHub QoS %d throughput run: journal %s rows/s while growing (%s rows: inputs and the averages CellHub reads back), still committing %s s after the sink had its last message\n", q, v["journal-q" q, "rows_per_s"], v["journal-q" q, "rows"], v["journal-q" q, "drain_s"]
         if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run: peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-q" q, "ready_s"]
         if (seen["rss-c-q" q]) printf "C processor QoS %d: peak RSS %.1f MB\n", q, v["rss-c-q" q, "rss_kb"] / 1024
       }
+      if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
       for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s ended by %s\n", l, v[l, "ending"]
     }' "$RESULTS"
   echo
