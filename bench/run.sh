@@ -17,7 +17,7 @@ SMOKE=false JFR=false KEEP=false WITH_C=true
 for arg in "$@"; do
   case "$arg" in
     --smoke) SMOKE=true ;;
-    --jfr) JFR=true ;;
+    --jfr) JFR=true KEEP=true ;;
     --keep) KEEP=true ;;
     --no-c) WITH_C=false ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
@@ -90,7 +90,10 @@ max_inflight_messages 1000
 log_type error
 log_type warning
 EOF
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+# Started under a name of its own: scripts that clean up with `pkill -x mosquitto` (.ci/run does) must
+# not take this broker down in the middle of a run on a shared machine.
+ln -s "$MOSQUITTO" "$WORK/bench-mosquitto"
+"$WORK/bench-mosquitto" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
 MOSQ_PID=$!
 PIDS+=("$MOSQ_PID")
 wait_port "$MQTT_PORT" 10 || { echo "Mosquitto did not start" >&2; cat "$WORK/mosquitto.log" >&2; exit 1; }
@@ -210,7 +213,7 @@ for q in 0 1; do
   echo "RESULT label=rss-cellhub-q$q rss_kb=$rss" >> "$RESULTS"
   kill "$CH_PID"; wait "$CH_PID" 2>/dev/null || true
 done
-if $JFR; then KEEP=true; fi
+
 
 # --- the table ---------------------------------------------------------------------------------
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)

@@ -66,6 +66,9 @@ public final class Bench {
     private int inflight;
     private boolean pumping;
     private long startNanos;
+    private volatile String generatorClosed;
+    private volatile String sinkClosed;
+    private volatile boolean closing;
 
     private Bench(Map<String, String> o) {
         host = o.getOrDefault("host", "127.0.0.1");
@@ -128,6 +131,12 @@ public final class Bench {
         CompletableFuture<Void> subscribed = new CompletableFuture<>();
         sinkContext.runOnContext(v -> {
             sink.publishHandler(this::onReceive);
+            sink.closeHandler(x -> {
+                if (!closing) {
+                    sinkClosed = "closed";
+                }
+            });
+            sink.exceptionHandler(e -> System.err.println("sink: " + e));
             sink.connect(port, host).onFailure(subscribed::completeExceptionally).onSuccess(ack -> {
                 Map<String, Integer> filters = new HashMap<>();
                 if (scenario.equals("onehop")) {
@@ -148,6 +157,14 @@ public final class Bench {
         MqttClient generator = MqttClient.create(genVertx, options("bench-gen-" + id));
         CompletableFuture<Void> connected = new CompletableFuture<>();
         genContext.runOnContext(v -> {
+            generator.closeHandler(x -> {
+                if (closing) {
+                    return;
+                }
+                generatorClosed = "closed";
+                allPublished.complete(null);
+            });
+            generator.exceptionHandler(e -> System.err.println("generator: " + e));
             generator.publishCompletionHandler(packetId -> {
                 inflight--;
                 if (rate == 0) {
@@ -199,6 +216,7 @@ public final class Bench {
         if (expected == 0) {
             allPublished.get(timeoutSeconds > 0 ? (long) timeoutSeconds : 1, TimeUnit.SECONDS);
         }
+        closing = true;
         CompletableFuture<Void> closed = new CompletableFuture<>();
         sinkContext.runOnContext(v -> sink.disconnect().onComplete(r -> closed.complete(null)));
         try {
@@ -238,6 +256,10 @@ public final class Bench {
     }
 
     private void publish(MqttClient generator, int i) {
+        if (generatorClosed != null) {
+            next = n; // the broker closed the connection: nothing more can be published
+            return;
+        }
         sentAt[i] = System.nanoTime();
         if (qos > 0) {
             inflight++;
@@ -313,7 +335,9 @@ public final class Bench {
                 .append(" p50_ms=").append(millis(percentile(latencies, count, 0.50)))
                 .append(" p99_ms=").append(millis(percentile(latencies, count, 0.99)))
                 .append(" max_ms=").append(millis(count == 0 ? -1 : latencies[count - 1]))
-                .append(" ending=").append(ending);
+                .append(" ending=").append(ending)
+                .append(" generator_connection=").append(generatorClosed == null ? "open" : "lost-during-run")
+                .append(" sink_connection=").append(sinkClosed == null ? "open" : "lost-during-run");
         System.out.println(line);
     }
 
