@@ -259,7 +259,9 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
         if (seen["rss-c-q" q]) printf "C processor QoS %d: peak RSS %.1f MB\n", q, v["rss-c-q" q, "rss_kb"] / 1024
       }
       if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
-      for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s ended by %s\n", l, v[l, "ending"]
+      for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
+      for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]
+      for (l in seen) if (v[l, "generator_connection"] == "lost-during-run" || v[l, "sink_connection"] == "lost-during-run") printf "note: %s: the broker closed the generator or sink connection during the run\n", l
     }' "$RESULTS"
   echo
   echo "msgs/s = inputs published / (last expected message received - first publish); lost/dup counted by the sink;"
