@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# CellHub's benchmark: Debian's Mosquitto on a free loopback port, the load generator and sink
+# (bench/src, a JVM of its own), CellHub's packaged jar against that broker, and optionally the C
+# reference processor (bench/c/avg.c, needs gcc and libmosquitto-dev). Prints one table.
+#
+#   bench/run.sh                full run (each scenario stops by itself within a minute)
+#   bench/run.sh --smoke        every scenario with tiny N, no thresholds (CI)
+#   bench/run.sh --jfr          also record CellHub with JFR (files kept in the work directory)
+#   bench/run.sh --keep         keep the work directory (logs, broker config, JFR)
+#   bench/run.sh --no-c         skip the C reference
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+COMMAND="bench/run.sh $*"
+
+SMOKE=false JFR=false KEEP=false WITH_C=true
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) SMOKE=true ;;
+    --jfr) JFR=true KEEP=true ;;
+    --keep) KEEP=true ;;
+    --no-c) WITH_C=false ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+if $SMOKE; then
+  N_Q0=2000 N_Q1=1000 LAT_RATE=500 LAT_SECONDS=2 QUIET=2 WARMUP=0
+else
+  N_Q0=100000 N_Q1=50000 LAT_RATE=2000 LAT_SECONDS=10 QUIET=10 WARMUP=20000
+fi
+CELLS=100
+
+MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
+[ -x "$MOSQUITTO" ] || { echo "needs Mosquitto at $MOSQUITTO (apt-get install mosquitto)" >&2; exit 1; }
+
+# --- build what is missing -------------------------------------------------------------------
+APP_JAR=${CELLHUB_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
+if [ ! -f "$APP_JAR" ]; then
+  echo "# building CellHub (./mvnw -B -q package -DskipTests)" >&2
+  ./mvnw -B -q package -DskipTests >&2
+fi
+BENCH_JAR=$ROOT/bench/target/cellhub-bench.jar
+if [ ! -f "$BENCH_JAR" ] || [ -n "$(find bench/src bench/pom.xml -newer "$BENCH_JAR" -type f | head -1)" ]; then
+  echo "# building the load generator (./mvnw -B -q -f bench/pom.xml package)" >&2
+  ./mvnw -B -q -f bench/pom.xml package >&2
+fi
+BENCH_CP="$BENCH_JAR:$ROOT/bench/target/lib/*"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cellhub-bench.XXXXXX")
+RESULTS=$WORK/results.txt
+: > "$RESULTS"
+C_AVG=""
+if $WITH_C; then
+  if command -v gcc >/dev/null && [ -f /usr/include/mosquitto.h ]; then
+    gcc -O2 -o "$WORK/avg" bench/c/avg.c -lmosquitto && C_AVG=$WORK/avg
+  else
+    echo "# no C reference: needs gcc and libmosquitto-dev (apt-get install -y libmosquitto-dev)" >&2
+  fi
+fi
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if $KEEP; then echo "# work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port() { # port seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# --- the broker --------------------------------------------------------------------------------
+MQTT_PORT=$(free_port)
+cat > "$WORK/mosquitto.conf" <<EOF
+listener $MQTT_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+max_inflight_messages 1000
+log_type error
+log_type warning
+EOF
+# Started under a name of its own: scripts that clean up with `pkill -x mosquitto` (.ci/run does) must
+# not take this broker down in the middle of a run on a shared machine.
+ln -s "$MOSQUITTO" "$WORK/bench-mosquitto"
+"$WORK/bench-mosquitto" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+MOSQ_PID=$!
+PIDS+=("$MOSQ_PID")
+wait_port "$MQTT_PORT" 10 || { echo "Mosquitto did not start" >&2; cat "$WORK/mosquitto.log" >&2; exit 1; }
+
+BASE=0
+bench() { # label scenario qos n rate
+  BASE=$((BASE + 1000))
+  local line
+  line=$(java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$BENCH_CP" io.cellhub.bench.Bench \
+    --port "$MQTT_PORT" --label "$1" --scenario "$2" --qos "$3" --n "$4" --rate "$5" \
+    --cells "$CELLS" --base "$BASE" --quiet "$QUIET" --timeout 55 2> "$WORK/bench-$1.err" | grep '^RESULT' || true)
+  if [ -z "$line" ]; then
+    echo "# $1: the generator printed no result" >&2; cat "$WORK/bench-$1.err" >&2
+    line="RESULT label=$1 scenario=$2 qos=$3 n=$4 ending=failed"
+  fi
+  echo "$line" | tee -a "$RESULTS" >&2
+}
+
+# --- 1. the one-hop ceiling: nothing but the broker between generator and sink ----------------
+bench onehop-q0 onehop 0 "$N_Q0" 0
+bench onehop-q1 onehop 1 "$N_Q1" 0
+bench latency-onehop-q0 onehop 0 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+bench latency-onehop-q1 onehop 1 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+
+# --- 2. the C reference processor (two hops) ---------------------------------------------------
+if [ -n "$C_AVG" ]; then
+  for q in 0 1; do
+    "$C_AVG" 127.0.0.1 "$MQTT_PORT" "$q" > "$WORK/c-q$q.log" 2>&1 &
+    C_PID=$!
+    PIDS+=("$C_PID")
+    for _ in $(seq 50); do grep -q ready "$WORK/c-q$q.log" && break; sleep 0.1; done
+    n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
+    bench "c-q$q" average "$q" "$n" 0
+    bench "latency-c-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/$C_PID/status" 2>/dev/null || echo 0)
+    echo "RESULT label=rss-c-q$q rss_kb=$rss" >> "$RESULTS"
+    kill "$C_PID"; wait "$C_PID" 2>/dev/null || true
+  done
+fi
+
+# --- 3. CellHub, once per QoS (the subscription QoS is fixed at start) -------------------------
+journal_rows() {
+  curl -fsS "http://127.0.0.1:$HTTP_PORT/q/metrics" 2>/dev/null \
+    | awk '/^cellhub_journal_rows_total/ {s += $2} END {printf "%.0f\n", s}'
+}
+# The journal row counter, sampled every 0.25 s in the background while a scenario runs.
+journal_sampler() { # file
+  while :; do echo "$(date +%s.%N) $(journal_rows)" >> "$1"; sleep 0.25; done
+}
+# Waits until the counter has not moved for 2 s (or 40 s), so one scenario's backlog does not count
+# towards the next.
+journal_settle() {
+  local prev="" r still=0
+  for _ in $(seq 160); do
+    r=$(journal_rows)
+    if [ "$r" = "$prev" ]; then still=$((still + 1)); [ $still -ge 8 ] && return 0; else still=0; fi
+    prev=$r
+    sleep 0.25
+  done
+}
+# rows/s between the first and the last sample that grew; "drain" = how long after the sink had its
+# last message the journal was still committing rows (an upper bound of the ingest-to-commit lag at
+# the end of the run).
+journal_report() { # label samples-file scenario-end-epoch
+  awk -v l="$1" -v end="$3" '
+    NR == 1 { r0 = $2; prev = $2; prevt = $1; next }
+    $2 != prev { if (a == "") { a = prevt; ra = prev } b = $1; rb = $2 }
+    { prev = $2; prevt = $1 }
+    END { if (a != "" && b > a) printf "RESULT label=%s rows=%d rows_per_s=%.0f drain_s=%.1f\n", l, rb - r0, (rb - ra) / (b - a), (b > end ? b - end : 0) }' "$2" >> "$RESULTS"
+}
+
+DATA_DIR=$WORK/cellhub-data
+for q in 0 1; do
+  HTTP_PORT=$(free_port)
+  JAVA_OPTS=()
+  $JFR && JAVA_OPTS+=("-XX:StartFlightRecording=filename=$WORK/cellhub-q$q.jfr,settings=profile")
+  started=$(date +%s.%N)
+  CELLHUB_BROKER_EMBEDDED=false \
+  CELLHUB_FLEET_ENABLED=false \
+  CELLHUB_DATA_DIR=$DATA_DIR \
+  CELLHUB_SECURITY_ENABLED=false \
+  QUARKUS_HTTP_PORT=$HTTP_PORT \
+  MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST=127.0.0.1 \
+  MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT=$MQTT_PORT \
+  MP_MESSAGING_INCOMING_MQTT_IN_QOS=$q \
+  MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$q \
+  CELLHUB_RULES_AVERAGE_TEMPERATURE_INPUTS=temperature1,temperature2 \
+  CELLHUB_RULES_AVERAGE_TEMPERATURE_OUTPUT=avgtemperature \
+  CELLHUB_RULES_AVERAGE_TEMPERATURE_QOS=$q \
+  CELLHUB_RULES_AVERAGE_TEMPERATURE_RETAIN=false \
+    java "${JAVA_OPTS[@]}" -jar "$APP_JAR" > "$WORK/cellhub-q$q.log" 2>&1 &
+  CH_PID=$!
+  PIDS+=("$CH_PID")
+  ready=""
+  for _ in $(seq 1200); do
+    if curl -fsS "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null 2>&1; then ready=$(date +%s.%N); break; fi
+    kill -0 "$CH_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$ready" ]; then
+    echo "CellHub did not become ready; its log:" >&2; tail -50 "$WORK/cellhub-q$q.log" >&2; exit 1
+  fi
+  awk -v l="ready-q$q" -v a="$started" -v b="$ready" 'BEGIN {printf "RESULT label=%s ready_s=%.1f\n", l, b - a}' >> "$RESULTS"
+  n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
+  [ "$WARMUP" -gt 0 ] && bench "warmup-q$q" average "$q" "$WARMUP" 0
+  journal_settle
+  journal_sampler "$WORK/journal-q$q.txt" &
+  SAMPLER=$!
+  PIDS+=("$SAMPLER")
+  bench "cellhub-q$q" average "$q" "$n" 0
+  scenario_end=$(date +%s.%N)
+  journal_settle
+  kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
+  journal_report "journal-q$q" "$WORK/journal-q$q.txt" "$scenario_end"
+  bench "latency-cellhub-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$CH_PID/status" 2>/dev/null || echo 0)
+  echo "RESULT label=rss-cellhub-q$q rss_kb=$rss" >> "$RESULTS"
+  kill "$CH_PID"; wait "$CH_PID" 2>/dev/null || true
+done
+
+
+# --- the table ---------------------------------------------------------------------------------
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+{
+  echo
+  echo "CellHub benchmark $(date -u '+%Y-%m-%d %H:%M UTC')$($SMOKE && echo ' (SMOKE: tiny N, figures meaningless)')"
+  echo "machine: $(nproc) cores, ${CPU:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+  echo "broker: $("$MOSQUITTO" -h 2>/dev/null | head -1), max_queued_messages 0, max_inflight_messages 1000; $(java -version 2>&1 | head -1)"
+  echo "command: $COMMAND"
+  echo
+  awk -v cells="$CELLS" '
+    /^RESULT/ {
+      delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      l = f["label"]; for (k in f) v[l, k] = f[k]; seen[l] = 1
+    }
+    function row(name, label, ceil, cref,   r1, r2) {
+      if (!seen[label]) return
+      r1 = (v[ceil, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ceil, "msgs_per_s"]) : "-"
+      r2 = (cref != "" && v[cref, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[cref, "msgs_per_s"]) : "-"
+      if (label ~ /^latency/) { r1 = "-"; r2 = "-" }
+      rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; anylost = 1 }
+      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %8s | %6s |\n", name, v[label, "qos"], \
+        (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), rate, \
+        v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2
+    }
+    END {
+      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %8s | %6s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C"
+      print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|----------|--------|"
+      for (q = 0; q <= 1; q++) {
+        row("one-hop ceiling (no processor)", "onehop-q" q, "onehop-q" q, "")
+        row("C processor, libmosquitto", "c-q" q, "onehop-q" q, "c-q" q)
+        row("CellHub average", "cellhub-q" q, "onehop-q" q, "c-q" q)
+      }
+      for (q = 0; q <= 1; q++) {
+        row("latency: one hop", "latency-onehop-q" q, "", "")
+        row("latency: C processor", "latency-c-q" q, "", "")
+        row("latency: CellHub", "latency-cellhub-q" q, "", "")
+      }
+      print ""
+      for (q = 0; q <= 1; q++) {
+        if (seen["journal-q" q]) printf "CellHub QoS %d throughput run: journal %s rows/s while growing (%s rows: inputs and the averages CellHub reads back), still committing %s s after the sink had its last message\n", q, v["journal-q" q, "rows_per_s"], v["journal-q" q, "rows"], v["journal-q" q, "drain_s"]
+        if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run: peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-q" q, "ready_s"]
+        if (seen["rss-c-q" q]) printf "C processor QoS %d: peak RSS %.1f MB\n", q, v["rss-c-q" q, "rss_kb"] / 1024
+      }
+      if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
+      for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
+      for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]
+      for (l in seen) if (v[l, "generator_connection"] == "lost-during-run" || v[l, "sink_connection"] == "lost-during-run") printf "note: %s: the broker closed the generator or sink connection during the run\n", l
+    }' "$RESULTS"
+  echo
+  echo "msgs/s = inputs published / (last expected message received - first publish); lost/dup counted by the sink;"
+  echo "latency = publish call to receipt at the sink (same JVM clock). x 1-hop, x C: ratio to the same QoS in this run."
+} | tee "$WORK/table.txt"
