@@ -39,11 +39,13 @@ public class MqttIngest {
     private final DurableLog log;
     private final IngestLimits limits;
     private final Counter unsentPubAcks;
+    private final IngestLiveness liveness;
 
     public MqttIngest(TrafficMetrics metrics, IngestConfig config,
             @ConfigProperty(name = "cellhub.broker.max-message-size") int maxMessageSize, RetainedReplay replay,
-            DurableLog log, MeterRegistry registry) {
+            DurableLog log, MeterRegistry registry, IngestLiveness liveness) {
         this.metrics = metrics;
+        this.liveness = liveness;
         this.filter = TopicFilter.parse(config.filter());
         this.replay = replay;
         this.log = log;
@@ -76,7 +78,8 @@ public class MqttIngest {
                         pubAck.run();
                     }
                     return message.withPayload(received);
-                });
+                })
+                .onFailure().invoke(liveness::failed);
     }
 
     private boolean accepted(Message<byte[]> message) {

@@ -1,6 +1,7 @@
 package io.cellhub.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 import io.cellhub.topic.DurableLog;
@@ -89,6 +91,17 @@ class MqttIngestTest {
         assertThat(registry.get("cellhub.ingest.pubacks.unsent").counter().count()).isEqualTo(2);
     }
 
+    /** A stream the connector failed (its buffer overflowed) never recovers: liveness must say so. */
+    @Test
+    void failedIngestStreamTurnsLivenessDown() {
+        assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        Multi<Message<byte[]>> failing = Multi.createFrom().failure(new IllegalStateException("overflow buffer is full"));
+        assertThatThrownBy(() -> ingest(failing).collect().asList().await().atMost(Duration.ofSeconds(10)))
+                .hasMessageContaining("overflow");
+        assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(liveness.call().getData().orElseThrow().get("failure").toString()).contains("overflow buffer is full");
+    }
+
     @Test
     void qos0MessagesOverTheLimitsAreDroppedWithoutAnAcknowledgement() {
         Message<byte[]> big = message(0, "cell/big0", MqttQoS.AT_MOST_ONCE, new byte[MAX_PAYLOAD + 1], () -> {
@@ -98,7 +111,15 @@ class MqttIngestTest {
         assertThat(rejected("ingest-payload-too-large")).isEqualTo(1);
     }
 
+    private final IngestLiveness liveness = new IngestLiveness();
+
     private List<TopicMessage> run(Message<?>... messages) {
+        @SuppressWarnings("unchecked")
+        Multi<Message<byte[]>> in = Multi.createFrom().items(messages).map(m -> (Message<byte[]>) m);
+        return ingest(in).map(Message::getPayload).collect().asList().await().atMost(Duration.ofSeconds(10));
+    }
+
+    private Multi<Message<TopicMessage>> ingest(Multi<Message<byte[]>> in) {
         TrafficMetrics metrics = new TrafficMetrics(registry);
         RetainedReplay replay = new RetainedReplay();
         replay.settle();
@@ -114,10 +135,7 @@ class MqttIngestTest {
                 whenDurable.run();
             }
         };
-        MqttIngest ingest = new MqttIngest(metrics, new Limits(), 1024 * 1024, replay, log, registry);
-        @SuppressWarnings("unchecked")
-        Multi<Message<byte[]>> in = Multi.createFrom().items(messages).map(m -> (Message<byte[]>) m);
-        return ingest.ingest(in).map(Message::getPayload).collect().asList().await().atMost(Duration.ofSeconds(10));
+        return new MqttIngest(metrics, new Limits(), 1024 * 1024, replay, log, registry, liveness).ingest(in);
     }
 
     private Message<byte[]> qos1(int id, String topic, int payloadBytes) {
