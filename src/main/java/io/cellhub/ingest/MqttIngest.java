@@ -5,6 +5,7 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -43,7 +44,7 @@ public class MqttIngest {
 
     public MqttIngest(TrafficMetrics metrics, IngestConfig config,
             @ConfigProperty(name = "cellhub.broker.max-message-size") int maxMessageSize, RetainedReplay replay,
-            DurableLog log, MeterRegistry registry, IngestLiveness liveness) {
+            DurableLog log, MeterRegistry registry, @Liveness IngestLiveness liveness) {
         this.metrics = metrics;
         this.liveness = liveness;
         this.filter = TopicFilter.parse(config.filter());
