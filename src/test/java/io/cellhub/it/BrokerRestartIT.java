@@ -81,14 +81,17 @@ class BrokerRestartIT {
 
     @AfterAll
     void stop() {
-        if (app != null) {
-            app.stop();
-        }
-        if (mosquitto != null) {
-            mosquitto.stop();
-        }
-        if (vertx != null) {
-            vertx.close();
+        try {
+            if (app != null) {
+                app.stop();
+            }
+        } finally {
+            if (mosquitto != null) {
+                mosquitto.stop();
+            }
+            if (vertx != null) {
+                vertx.close();
+            }
         }
     }
 

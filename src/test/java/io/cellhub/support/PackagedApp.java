@@ -89,7 +89,13 @@ public final class PackagedApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady(Duration.ofSeconds(60));
+        try {
+            awaitReady(Duration.ofSeconds(60));
+        } catch (AssertionError | RuntimeException notReady) {
+            // no caller holds this instance yet: left running, the process would outlive the test run
+            kill();
+            throw notReady;
+        }
         return this;
     }
 
