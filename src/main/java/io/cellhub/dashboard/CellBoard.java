@@ -41,6 +41,7 @@ public class CellBoard {
     static final String JOINTS = "joints";
     private static final Pattern FLAT_JOINT = Pattern.compile("(.+)/joints/(\\d+)");
     private static final Pattern JSON_JOINT = Pattern.compile("\\D*(\\d+)");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
 
     private final LiveTopics topics;
     private final AverageProcessor averages;
@@ -68,7 +69,7 @@ public class CellBoard {
     }
 
     public List<CellCard> cells() {
-        List<String> suffixes = readingSuffixes();
+        List<String> suffixes = suffixes(readingSuffixes());
         Map<String, Map<String, TopicSnapshot>> byCell = new TreeMap<>(
                 Comparator.comparing(CellBoard::naturalKey).thenComparing(Comparator.naturalOrder()));
         for (TopicSnapshot snapshot : topics.list(TopicFilter.ALL)) {
@@ -78,7 +79,7 @@ public class CellBoard {
                 byCell.computeIfAbsent(flat.group(1), c -> new LinkedHashMap<>()).put(JOINTS + "/" + flat.group(2), snapshot);
                 continue;
             }
-            for (String suffix : suffixes(suffixes)) {
+            for (String suffix : suffixes) {
                 if (topic.length() > suffix.length() + 1 && topic.endsWith("/" + suffix)) {
                     String cell = topic.substring(0, topic.length() - suffix.length() - 1);
                     byCell.computeIfAbsent(cell, c -> new LinkedHashMap<>()).put(suffix, snapshot);
@@ -185,7 +186,7 @@ public class CellBoard {
 
     /** Sorts robotcell2 before robotcell10. */
     static String naturalKey(String name) {
-        Matcher digits = Pattern.compile("\\d+").matcher(name);
+        Matcher digits = DIGITS.matcher(name);
         StringBuilder key = new StringBuilder();
         int last = 0;
         while (digits.find()) {
