@@ -2,14 +2,14 @@ package io.cellhub.ingest;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.cellhub.topic.LiveTopics;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 
-/** Records every message of the {@code topics} stream in the live topic state. */
+/** Records every ingested message in the live topic state. */
 @ApplicationScoped
-public class LiveTopicsFeed {
+public class LiveTopicsFeed implements TopicListener {
 
     private final LiveTopics topics;
 
@@ -17,8 +17,8 @@ public class LiveTopicsFeed {
         this.topics = topics;
     }
 
-    @Incoming("topics")
-    public void record(TopicMessage message) {
+    @Override
+    public void onMessage(TopicMessage message) {
         topics.record(message);
     }
 }

@@ -1,6 +1,9 @@
 package io.cellhub.ingest;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Flow;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -8,26 +11,27 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.Payload;
+import io.cellhub.topic.RateLimitedWarning;
 import io.cellhub.topic.RetainedReplay;
 import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TrafficMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.reactive.messaging.annotations.Broadcast;
+import io.quarkus.arc.All;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Turns the {@code mqtt-in} channel into the {@code topics} stream of {@link TopicMessage}s that the
- * live state and the processors consume. Runs on the channel's event loop and never blocks.
+ * Turns the {@code mqtt-in} channel into {@link TopicMessage}s and hands each to the journal and to
+ * every {@link TopicListener}: the live state, the retained mirror, the sessions, the stream and the
+ * processors. Runs on the channel's event loop and never blocks.
  */
 @ApplicationScoped
 public class MqttIngest {
@@ -41,12 +45,17 @@ public class MqttIngest {
     private final IngestLimits limits;
     private final Counter unsentPubAcks;
     private final IngestLiveness liveness;
+    private final List<TopicListener> listeners;
+    private final Counter listenerFailures;
+    private final RateLimitedWarning listenerFailure = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
 
     public MqttIngest(TrafficMetrics metrics, IngestConfig config,
             @ConfigProperty(name = "cellhub.broker.max-message-size") int maxMessageSize, RetainedReplay replay,
-            DurableLog log, MeterRegistry registry, @Liveness IngestLiveness liveness) {
+            DurableLog log, MeterRegistry registry, @Liveness IngestLiveness liveness,
+            @All List<TopicListener> listeners) {
         this.metrics = metrics;
         this.liveness = liveness;
+        this.listeners = List.copyOf(listeners);
         this.filter = TopicFilter.parse(config.filter());
         this.replay = replay;
         this.log = log;
@@ -55,32 +64,72 @@ public class MqttIngest {
                 .description("QoS 1 acknowledgements not sent because the connection the message came on had closed; "
                         + "the broker redelivers those messages")
                 .register(registry);
+        this.listenerFailures = Counter.builder("cellhub.ingest.listener.failures")
+                .description("Messages a part of CellHub (a processor, the live state, the stream) failed on; "
+                        + "the other parts still saw them")
+                .register(registry);
     }
 
     /**
+     * The ingest channel's one subscriber. It takes the connector's stream without holding it back
+     * and, for each message, runs every {@link TopicListener} directly on the channel's event loop:
+     * one hop per message instead of one reactive stream per component.
+     * <p>
      * Each QoS 1 message is acknowledged to the broker (PUBACK) only once the journal has committed
      * it, or at once when the journal does not record its topic ({@link ManualPubAck}). Messages
-     * outside the filter or over the {@link IngestLimits} are acknowledged and dropped.
+     * outside the filter or over the {@link IngestLimits} are acknowledged and dropped. A listener
+     * that throws is logged and counted; the others still see the message and the stream goes on.
      */
     @Incoming("mqtt-in")
-    @Outgoing("topics")
-    @Broadcast
-    public Multi<Message<TopicMessage>> ingest(Multi<Message<byte[]>> messages) {
-        return messages.select().where(this::accepted)
-                .map(message -> {
-                    ReceivingMqttMessageMetadata mqtt = message.getMetadata(ReceivingMqttMessageMetadata.class).orElseThrow();
-                    metrics.received();
-                    TopicMessage received = new TopicMessage(mqtt.getTopic(), Payload.adopt(message.getPayload()),
-                            mqtt.getQosLevel().value(), mqtt.isRetain(), Instant.now(), mqtt.isRetain() || !replay.isSettled());
-                    Runnable pubAck = pubAck(mqtt);
-                    if (log.records(received.topic())) {
-                        log.append(received, pubAck);
-                    } else {
-                        pubAck.run();
-                    }
-                    return message.withPayload(received);
-                })
-                .onFailure().invoke(liveness::failed);
+    public Flow.Subscriber<Message<byte[]>> ingest() {
+        return new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Message<byte[]> message) {
+                receive(message);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                liveness.failed(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                LOG.info("The ingest channel mqtt-in completed");
+            }
+        };
+    }
+
+    void receive(Message<byte[]> message) {
+        if (!accepted(message)) {
+            return;
+        }
+        ReceivingMqttMessageMetadata mqtt = message.getMetadata(ReceivingMqttMessageMetadata.class).orElseThrow();
+        metrics.received();
+        TopicMessage received = new TopicMessage(mqtt.getTopic(), Payload.adopt(message.getPayload()),
+                mqtt.getQosLevel().value(), mqtt.isRetain(), Instant.now(), mqtt.isRetain() || !replay.isSettled());
+        Runnable pubAck = pubAck(mqtt);
+        if (log.records(received.topic())) {
+            log.append(received, pubAck);
+        } else {
+            pubAck.run();
+        }
+        for (TopicListener listener : listeners) {
+            try {
+                listener.onMessage(received);
+            } catch (RuntimeException e) {
+                listenerFailures.increment();
+                listenerFailure.occurred(count -> String.format("%s failed on a message on %s (%d such failures since "
+                        + "the last warning; the stack trace is logged at DEBUG): %s", listener.getClass().getSimpleName(),
+                        received.topic(), count, e));
+                LOG.debugf(e, "%s failed on a message on %s", listener.getClass().getSimpleName(), received.topic());
+            }
+        }
     }
 
     private boolean accepted(Message<byte[]> message) {

@@ -46,11 +46,30 @@ public class MqttPublisher {
     }
 
     /**
+     * Publishes for a caller who waits, such as an HTTP request: gives up after
+     * {@code cellhub.publish.timeout}.
+     *
      * @throws PublishRejectedException when the message breaks a rule; nothing is sent then
      * @return completes when the message is on the broker connection, or exceptionally with a
      *         {@link PublishRejectedException} of reason {@code BROKER_UNAVAILABLE}
      */
     public CompletionStage<Void> publish(OutgoingMessage message) {
+        return outcome(message, send(message).orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Publishes a processor's output. No timer per message: while the broker is connected the
+     * message waits in the channel's buffer as long as the sink needs; while it is not, the sink
+     * fails it at once.
+     *
+     * @throws PublishRejectedException when the message breaks a rule; nothing is sent then
+     * @return as {@link #publish}
+     */
+    public CompletionStage<Void> forward(OutgoingMessage message) {
+        return outcome(message, send(message));
+    }
+
+    private CompletableFuture<Void> send(OutgoingMessage message) {
         check(message);
         CompletableFuture<Void> accepted = new CompletableFuture<>();
         Message<byte[]> mqtt = Message.of(message.payload().toByteArray(),
@@ -68,25 +87,28 @@ public class MqttPublisher {
         } catch (RuntimeException overflowOrClosed) {
             accepted.completeExceptionally(overflowOrClosed);
         }
-        return accepted.orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((ok, failure) -> {
-                    if (failure == null) {
-                        metrics.published();
-                        if (message.retain()) {
-                            retainedChanges.fire(new RetainedChange(message.topic(), message.payload(), message.qos(), Instant.now()));
-                        }
-                        return null;
-                    }
-                    metrics.rejected(RejectionReason.BROKER_UNAVAILABLE);
-                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                    String why = cause instanceof TimeoutException
-                            ? "it could not be sent within " + config.timeout().toMillis() + " ms"
-                            : String.valueOf(cause.getMessage());
-                    throw new PublishRejectedException(RejectionReason.BROKER_UNAVAILABLE,
-                            "The MQTT broker did not take the message for '" + message.topic() + "': " + why
-                                    + ". Check /q/health/ready and the broker, then publish again.",
-                            cause);
-                });
+        return accepted;
+    }
+
+    private CompletionStage<Void> outcome(OutgoingMessage message, CompletableFuture<Void> sent) {
+        return sent.handle((ok, failure) -> {
+            if (failure == null) {
+                metrics.published();
+                if (message.retain()) {
+                    retainedChanges.fire(new RetainedChange(message.topic(), message.payload(), message.qos(), Instant.now()));
+                }
+                return null;
+            }
+            metrics.rejected(RejectionReason.BROKER_UNAVAILABLE);
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            String why = cause instanceof TimeoutException
+                    ? "it could not be sent within " + config.timeout().toMillis() + " ms"
+                    : String.valueOf(cause.getMessage());
+            throw new PublishRejectedException(RejectionReason.BROKER_UNAVAILABLE,
+                    "The MQTT broker did not take the message for '" + message.topic() + "': " + why
+                            + ". Check /q/health/ready and the broker, then publish again.",
+                    cause);
+        });
     }
 
     private void check(OutgoingMessage message) {

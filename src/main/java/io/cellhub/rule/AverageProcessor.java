@@ -1,5 +1,6 @@
 package io.cellhub.rule;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,15 +12,16 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
+import io.cellhub.topic.RateLimitedWarning;
 import io.cellhub.topic.RetainedStateSettled;
 import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code topics} stream. Each number is read once per message, whatever the number of rules.
  */
 @ApplicationScoped
-public class AverageProcessor {
+public class AverageProcessor implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(AverageProcessor.class);
 
@@ -37,6 +39,7 @@ public class AverageProcessor {
     private final MqttPublisher publisher;
     private final NumberReading reading;
     private final LiveTopics topics;
+    private final RateLimitedWarning publishFailure = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
 
     public AverageProcessor(RulesConfig config, MqttPublisher publisher, NumberReading reading, LiveTopics topics,
             MeterRegistry registry) {
@@ -51,7 +54,7 @@ public class AverageProcessor {
         });
     }
 
-    @Incoming("topics")
+    @Override
     public void onMessage(TopicMessage message) {
         OptionalDouble number = null;
         for (AverageRule rule : rules) {
@@ -83,11 +86,12 @@ public class AverageProcessor {
     }
 
     private void publish(AverageRule rule, OutgoingMessage out) {
-        publisher.publish(out).whenComplete((ok, failure) -> {
+        publisher.forward(out).whenComplete((ok, failure) -> {
             if (failure == null) {
                 rule.stats().countPublished(out.topic(), out.payload().toString());
             } else {
-                LOG.warnf("Average rule '%s' could not publish %s: %s", rule.name(), out.topic(), failure.getMessage());
+                publishFailure.occurred(count -> String.format("Average rule '%s' could not publish %s (%d averages not "
+                        + "published since the last warning): %s", rule.name(), out.topic(), count, failure.getMessage()));
             }
         });
     }

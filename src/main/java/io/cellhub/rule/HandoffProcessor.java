@@ -11,7 +11,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.cellhub.publish.MqttPublisher;
@@ -19,6 +18,7 @@ import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.RetainedStateSettled;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -33,7 +33,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * chains that feed each other settle instead of ping-ponging forever.
  */
 @ApplicationScoped
-public class HandoffProcessor {
+public class HandoffProcessor implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(HandoffProcessor.class);
     private static final long ECHO_TTL_NANOS = Duration.ofSeconds(30).toNanos();
@@ -60,7 +60,7 @@ public class HandoffProcessor {
         });
     }
 
-    @Incoming("topics")
+    @Override
     public void onMessage(TopicMessage message) {
         List<HandoffChain.Step> steps = stepsByUpstream.get(message.topic());
         int hops = hopsOf(message);
@@ -132,7 +132,7 @@ public class HandoffProcessor {
 
     private void publish(HandoffChain chain, String topic, String payload, int hops) {
         expectEcho(topic, payload, hops);
-        publisher.publish(new OutgoingMessage(topic, Payload.ofText(payload), 1, true)).whenComplete((ok, failure) -> {
+        publisher.forward(new OutgoingMessage(topic, Payload.ofText(payload), 1, true)).whenComplete((ok, failure) -> {
             if (failure == null) {
                 chain.stats().countPublished(topic, payload);
             } else {

@@ -21,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -32,6 +31,7 @@ import io.agroal.api.AgroalDataSource;
 import io.cellhub.broker.BrokerConfig;
 import io.cellhub.topic.DeviceActivity;
 import io.cellhub.topic.DeviceActivity.Kind;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -44,7 +44,7 @@ import io.quarkus.scheduler.Scheduled;
  * as birth message and last will, as the simulated fleet does). Kept in memory, written every second.
  */
 @ApplicationScoped
-public class DeviceSessions {
+public class DeviceSessions implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(DeviceSessions.class);
     private static final String UPSERT = "INSERT INTO device_session (id, source, online, clean_session, subscriptions, "
@@ -99,7 +99,7 @@ public class DeviceSessions {
     }
 
     /** Against an external broker, {@code <cell>/status} says whether a cell is online. */
-    @Incoming("topics")
+    @Override
     public void onMessage(TopicMessage message) {
         if (embeddedBroker) {
             return;

@@ -20,7 +20,6 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
@@ -28,6 +27,7 @@ import io.cellhub.broker.BrokerConfig;
 import io.cellhub.topic.RetainedChange;
 import io.cellhub.topic.RetainedScanned;
 import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -51,7 +51,7 @@ import io.quarkus.runtime.StartupEvent;
  * to merge. A failed write keeps the changes for the next flush. Reads go through Panache.
  */
 @ApplicationScoped
-public class RetainedMirror {
+public class RetainedMirror implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(RetainedMirror.class);
     private static final String UPSERT = "INSERT INTO retained_message (topic, payload, qos, updated_at) VALUES (?, ?, ?, ?) "
@@ -86,7 +86,7 @@ public class RetainedMirror {
     }
 
     /** Against an external broker, a live zero-length message on a mirrored topic is a retained clear. */
-    @Incoming("topics")
+    @Override
     public void onMessage(TopicMessage message) {
         if (!embeddedBroker && message.payload().isEmpty() && !message.replayed()) {
             pending.put(message.topic(), new RetainedChange(message.topic(), message.payload(), message.qos(),

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,6 +21,7 @@ import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,7 +38,7 @@ import io.vertx.core.http.HttpServerResponse;
  * batch on the client's own event loop.
  */
 @ApplicationScoped
-public class TopicStream {
+public class TopicStream implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(TopicStream.class);
 
@@ -78,7 +78,7 @@ public class TopicStream {
         clients.forEach(StreamClient::close);
     }
 
-    @Incoming("topics")
+    @Override
     public void onMessage(TopicMessage message) {
         if (clients.isEmpty()) {
             return;

@@ -96,6 +96,10 @@ public final class Payload {
     }
 
     private static String decodeUtf8(byte[] bytes) {
+        if (isAscii(bytes)) {
+            // Telemetry is almost always ASCII: no decoder, no validation, one copy.
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -105,6 +109,15 @@ public final class Payload {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

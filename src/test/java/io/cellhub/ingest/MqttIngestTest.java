@@ -1,7 +1,6 @@
 package io.cellhub.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.RetainedReplay;
+import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TrafficMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,7 +24,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import io.vertx.mqtt.messages.impl.MqttPublishMessageImpl;
 
-/** The ingest stream on its own, with the MQTT messages the connector would hand it. */
+/** The ingest subscriber on its own, with the MQTT messages the connector would hand it. */
 class MqttIngestTest {
 
     private static final int MAX_PAYLOAD = 100;
@@ -95,11 +95,28 @@ class MqttIngestTest {
     @Test
     void failedIngestStreamTurnsLivenessDown() {
         assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
-        Multi<Message<byte[]>> failing = Multi.createFrom().failure(new IllegalStateException("overflow buffer is full"));
-        assertThatThrownBy(() -> ingest(failing).collect().asList().await().atMost(Duration.ofSeconds(10)))
-                .hasMessageContaining("overflow");
+        Multi.createFrom().<Message<byte[]>> failure(new IllegalStateException("overflow buffer is full"))
+                .subscribe().withSubscriber(ingest(List.of()).ingest());
         assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(liveness.call().getData().orElseThrow().get("failure").toString()).contains("overflow buffer is full");
+    }
+
+    @Test
+    void aFailingListenerIsCountedWhileTheOthersAndLaterMessagesGoOn() {
+        List<String> seenAfter = new ArrayList<>();
+        TopicListener failing = message -> {
+            if (message.topic().equals("cell/poison")) {
+                throw new IllegalStateException("cannot handle it");
+            }
+        };
+        TopicListener after = message -> seenAfter.add(message.topic());
+        Multi.createFrom().items(qos1(1, "cell/poison", 1), qos1(2, "cell/next", 1))
+                .subscribe().withSubscriber(ingest(List.of(failing, after)).ingest());
+
+        assertThat(seenAfter).containsExactly("cell/poison", "cell/next");
+        assertThat(pubAcks).containsExactly(1, 2);
+        assertThat(registry.get("cellhub.ingest.listener.failures").counter().count()).isEqualTo(1);
+        assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     }
 
     @Test
@@ -114,12 +131,14 @@ class MqttIngestTest {
     private final IngestLiveness liveness = new IngestLiveness();
 
     private List<TopicMessage> run(Message<?>... messages) {
+        List<TopicMessage> out = new ArrayList<>();
         @SuppressWarnings("unchecked")
         Multi<Message<byte[]>> in = Multi.createFrom().items(messages).map(m -> (Message<byte[]>) m);
-        return ingest(in).map(Message::getPayload).collect().asList().await().atMost(Duration.ofSeconds(10));
+        in.subscribe().withSubscriber(ingest(List.of(out::add)).ingest());
+        return out;
     }
 
-    private Multi<Message<TopicMessage>> ingest(Multi<Message<byte[]>> in) {
+    private MqttIngest ingest(List<TopicListener> listeners) {
         TrafficMetrics metrics = new TrafficMetrics(registry);
         RetainedReplay replay = new RetainedReplay();
         replay.settle();
@@ -135,7 +154,7 @@ class MqttIngestTest {
                 whenDurable.run();
             }
         };
-        return new MqttIngest(metrics, new Limits(), 1024 * 1024, replay, log, registry, liveness).ingest(in);
+        return new MqttIngest(metrics, new Limits(), 1024 * 1024, replay, log, registry, liveness, listeners);
     }
 
     private Message<byte[]> qos1(int id, String topic, int payloadBytes) {
