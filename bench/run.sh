@@ -8,18 +8,20 @@
 #   bench/run.sh --jfr          also record CellHub with JFR (files kept in the work directory)
 #   bench/run.sh --keep         keep the work directory (logs, broker config, JFR)
 #   bench/run.sh --no-c         skip the C reference
+#   bench/run.sh --cellhub-only only CellHub's scenarios (no ceilings, so no ratios): for iterating
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 COMMAND="bench/run.sh $*"
 
-SMOKE=false JFR=false KEEP=false WITH_C=true
+SMOKE=false JFR=false KEEP=false WITH_C=true REFERENCES=true
 for arg in "$@"; do
   case "$arg" in
     --smoke) SMOKE=true ;;
     --jfr) JFR=true KEEP=true ;;
     --keep) KEEP=true ;;
     --no-c) WITH_C=false ;;
+    --cellhub-only) REFERENCES=false WITH_C=false ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -27,7 +29,7 @@ done
 if $SMOKE; then
   N_Q0=2000 N_Q1=1000 LAT_RATE=500 LAT_SECONDS=2 QUIET=2 WARMUP=0
 else
-  N_Q0=100000 N_Q1=50000 LAT_RATE=2000 LAT_SECONDS=10 QUIET=10 WARMUP=20000
+  N_Q0=100000 N_Q1=50000 LAT_RATE=2000 LAT_SECONDS=10 QUIET=10 WARMUP=60000
 fi
 CELLS=100
 
@@ -113,10 +115,12 @@ bench() { # label scenario qos n rate
 }
 
 # --- 1. the one-hop ceiling: nothing but the broker between generator and sink ----------------
-bench onehop-q0 onehop 0 "$N_Q0" 0
-bench onehop-q1 onehop 1 "$N_Q1" 0
-bench latency-onehop-q0 onehop 0 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
-bench latency-onehop-q1 onehop 1 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+if $REFERENCES; then
+  bench onehop-q0 onehop 0 "$N_Q0" 0
+  bench onehop-q1 onehop 1 "$N_Q1" 0
+  bench latency-onehop-q0 onehop 0 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  bench latency-onehop-q1 onehop 1 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+fi
 
 # --- 2. the C reference processor (two hops) ---------------------------------------------------
 if [ -n "$C_AVG" ]; then
@@ -134,11 +138,12 @@ if [ -n "$C_AVG" ]; then
   done
 fi
 
-# --- 3. CellHub, once per QoS (the subscription QoS is fixed at start) -------------------------
-journal_rows() {
+# --- 3. CellHub ---------------------------------------------------------------------------------
+metric() { # name: the sum of a metric's samples
   curl -fsS "http://127.0.0.1:$HTTP_PORT/q/metrics" 2>/dev/null \
-    | awk '/^cellhub_journal_rows_total/ {s += $2} END {printf "%.0f\n", s}'
+    | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.6f\n", s}'
 }
+journal_rows() { metric cellhub_journal_rows_total | cut -d. -f1; }
 # The journal row counter, sampled every 0.25 s in the background while a scenario runs.
 journal_sampler() { # file
   while :; do echo "$(date +%s.%N) $(journal_rows)" >> "$1"; sleep 0.25; done
@@ -154,66 +159,87 @@ journal_settle() {
     sleep 0.25
   done
 }
-# rows/s between the first and the last sample that grew; "drain" = how long after the sink had its
-# last message the journal was still committing rows (an upper bound of the ingest-to-commit lag at
-# the end of the run).
-journal_report() { # label samples-file scenario-end-epoch
-  awk -v l="$1" -v end="$3" '
+# rows/s between the first and the last sample that grew; lag_max = the longest time from receipt to
+# commit of a batch's oldest row (CellHub's cellhub_journal_commit_lag_seconds_max).
+journal_report() { # label samples-file lag-max-seconds
+  awk -v l="$1" -v lag="$3" '
     NR == 1 { r0 = $2; prev = $2; prevt = $1; next }
     $2 != prev { if (a == "") { a = prevt; ra = prev } b = $1; rb = $2 }
     { prev = $2; prevt = $1 }
-    END { if (a != "" && b > a) printf "RESULT label=%s rows=%d rows_per_s=%.0f drain_s=%.1f\n", l, rb - r0, (rb - ra) / (b - a), (b > end ? b - end : 0) }' "$2" >> "$RESULTS"
+    END { if (a != "" && b > a) printf "RESULT label=%s rows=%d rows_per_s=%.0f lag_max_s=%.3f\n", l, rb - r0, (rb - ra) / (b - a), lag }' "$2" >> "$RESULTS"
 }
 
 DATA_DIR=$WORK/cellhub-data
-for q in 0 1; do
+# Starts CellHub against the broker: subscription and output QoS $2; the journal on or off ($3).
+start_cellhub() { # label qos journal
   HTTP_PORT=$(free_port)
-  JAVA_OPTS=()
-  $JFR && JAVA_OPTS+=("-XX:StartFlightRecording=filename=$WORK/cellhub-q$q.jfr,settings=profile")
+  local java_opts=()
+  $JFR && java_opts+=("-XX:StartFlightRecording=filename=$WORK/cellhub-$1.jfr,settings=profile")
+  # Extra JVM options for CellHub, e.g. a profiler agent: CELLHUB_JAVA_OPTS="-agentpath:...=start,file=%p.txt"
+  read -r -a extra <<< "${CELLHUB_JAVA_OPTS:-}"
+  java_opts+=("${extra[@]}")
+  local started
   started=$(date +%s.%N)
   CELLHUB_BROKER_EMBEDDED=false \
   CELLHUB_FLEET_ENABLED=false \
   CELLHUB_DATA_DIR=$DATA_DIR \
   CELLHUB_SECURITY_ENABLED=false \
+  CELLHUB_JOURNAL_ENABLED=$3 \
   QUARKUS_HTTP_PORT=$HTTP_PORT \
   MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST=127.0.0.1 \
   MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT=$MQTT_PORT \
-  MP_MESSAGING_INCOMING_MQTT_IN_QOS=$q \
-  MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$q \
+  MP_MESSAGING_INCOMING_MQTT_IN_QOS=$2 \
+  MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$2 \
   CELLHUB_RULES_AVERAGE_TEMPERATURE_INPUTS=temperature1,temperature2 \
   CELLHUB_RULES_AVERAGE_TEMPERATURE_OUTPUT=avgtemperature \
-  CELLHUB_RULES_AVERAGE_TEMPERATURE_QOS=$q \
+  CELLHUB_RULES_AVERAGE_TEMPERATURE_QOS=$2 \
   CELLHUB_RULES_AVERAGE_TEMPERATURE_RETAIN=false \
-    java "${JAVA_OPTS[@]}" -jar "$APP_JAR" > "$WORK/cellhub-q$q.log" 2>&1 &
+    java "${java_opts[@]}" -jar "$APP_JAR" > "$WORK/cellhub-$1.log" 2>&1 &
   CH_PID=$!
   PIDS+=("$CH_PID")
-  ready=""
+  local ready=""
   for _ in $(seq 1200); do
     if curl -fsS "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null 2>&1; then ready=$(date +%s.%N); break; fi
     kill -0 "$CH_PID" 2>/dev/null || break
     sleep 0.1
   done
   if [ -z "$ready" ]; then
-    echo "CellHub did not become ready; its log:" >&2; tail -50 "$WORK/cellhub-q$q.log" >&2; exit 1
+    echo "CellHub did not become ready; its log:" >&2; tail -50 "$WORK/cellhub-$1.log" >&2; exit 1
   fi
-  awk -v l="ready-q$q" -v a="$started" -v b="$ready" 'BEGIN {printf "RESULT label=%s ready_s=%.1f\n", l, b - a}' >> "$RESULTS"
-  n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
-  [ "$WARMUP" -gt 0 ] && bench "warmup-q$q" average "$q" "$WARMUP" 0
-  journal_settle
-  journal_sampler "$WORK/journal-q$q.txt" &
-  SAMPLER=$!
-  PIDS+=("$SAMPLER")
-  bench "cellhub-q$q" average "$q" "$n" 0
-  scenario_end=$(date +%s.%N)
-  journal_settle
-  kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
-  journal_report "journal-q$q" "$WORK/journal-q$q.txt" "$scenario_end"
-  bench "latency-cellhub-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  awk -v l="ready-$1" -v a="$started" -v b="$ready" 'BEGIN {printf "RESULT label=%s ready_s=%.1f\n", l, b - a}' >> "$RESULTS"
+  # Warm-up: 15 s at a rate the JVM takes while its JIT compiler is still busy, so the measured runs
+  # see compiled code (a fresh JVM spends more CPU compiling than processing in its first seconds).
+  [ "$WARMUP" -gt 0 ] && bench "warmup-$1" average "$2" "$WARMUP" $((WARMUP / 15))
+  return 0
+}
+stop_cellhub() { # label
+  local rss
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$CH_PID/status" 2>/dev/null || echo 0)
-  echo "RESULT label=rss-cellhub-q$q rss_kb=$rss" >> "$RESULTS"
+  echo "RESULT label=rss-$1 rss_kb=$rss" >> "$RESULTS"
   kill "$CH_PID"; wait "$CH_PID" 2>/dev/null || true
+}
+
+# Throughput and latency: the same job as the references, so the journal is off (scenario 4 below
+# measures it). The subscription QoS is fixed at start: one CellHub per QoS.
+for q in 0 1; do
+  start_cellhub "cellhub-q$q" "$q" false
+  n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
+  bench "cellhub-q$q" average "$q" "$n" 0
+  bench "latency-cellhub-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  stop_cellhub "cellhub-q$q"
 done
 
+# --- 4. the journal: QoS 1 throughput with every message committed to PostgreSQL before its PUBACK --
+start_cellhub journal 1 true
+journal_settle
+journal_sampler "$WORK/journal.txt" &
+SAMPLER=$!
+PIDS+=("$SAMPLER")
+bench journal-q1 average 1 "$N_Q1" 0
+journal_settle
+kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
+journal_report journal "$WORK/journal.txt" "$(metric cellhub_journal_commit_lag_seconds_max)"
+stop_cellhub journal
 
 # --- the table ---------------------------------------------------------------------------------
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
@@ -247,17 +273,19 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
         row("C processor, libmosquitto", "c-q" q, "onehop-q" q, "c-q" q)
         row("CellHub average", "cellhub-q" q, "onehop-q" q, "c-q" q)
       }
+      row("CellHub average, journal on", "journal-q1", "onehop-q1", "c-q1")
       for (q = 0; q <= 1; q++) {
         row("latency: one hop", "latency-onehop-q" q, "", "")
         row("latency: C processor", "latency-c-q" q, "", "")
         row("latency: CellHub", "latency-cellhub-q" q, "", "")
       }
       print ""
+      if (seen["journal"]) printf "journal (QoS 1, every input and every average read back committed before its PUBACK): %s rows/s sustained, %s rows, longest receipt-to-commit lag %s s\n", v["journal", "rows_per_s"], v["journal", "rows"], v["journal", "lag_max_s"]
       for (q = 0; q <= 1; q++) {
-        if (seen["journal-q" q]) printf "CellHub QoS %d throughput run: journal %s rows/s while growing (%s rows: inputs and the averages CellHub reads back), still committing %s s after the sink had its last message\n", q, v["journal-q" q, "rows_per_s"], v["journal-q" q, "rows"], v["journal-q" q, "drain_s"]
-        if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run: peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-q" q, "ready_s"]
+        if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run (journal off): peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-cellhub-q" q, "ready_s"]
         if (seen["rss-c-q" q]) printf "C processor QoS %d: peak RSS %.1f MB\n", q, v["rss-c-q" q, "rss_kb"] / 1024
       }
+      if (seen["rss-journal"]) printf "CellHub journal run: peak RSS %.0f MB, ready %s s after start\n", v["rss-journal", "rss_kb"] / 1024, v["ready-journal", "ready_s"]
       if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
       for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
       for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -76,11 +77,15 @@ public class MqttIngest {
      * one hop per message instead of one reactive stream per component.
      * <p>
      * Each QoS 1 message is acknowledged to the broker (PUBACK) only once the journal has committed
-     * it, or at once when the journal does not record its topic ({@link ManualPubAck}). Messages
+     * it, or at once when the journal does not record its topic (the {@code cellhub-mqtt} connector
+     * never acknowledges on its own). Messages
      * outside the filter or over the {@link IngestLimits} are acknowledged and dropped. A listener
      * that throws is logged and counted; the others still see the message and the stream goes on.
+     * Acknowledgement is {@code MANUAL}: the PUBACK is ours, and the default pre-processing
+     * acknowledgement would add a concatenation stage per message.
      */
     @Incoming("mqtt-in")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Flow.Subscriber<Message<byte[]>> ingest() {
         return new Flow.Subscriber<>() {
             @Override

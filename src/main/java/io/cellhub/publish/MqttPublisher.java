@@ -32,12 +32,19 @@ import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 @ApplicationScoped
 public class MqttPublisher {
 
+    /**
+     * Messages the channel holds while the sink catches up. The processors run on the ingest event
+     * loop and emit a whole read's worth of output at once, and after a pause (GC, JIT, a slow
+     * broker) a read can be thousands of messages; past this bound a publish is refused and counted.
+     */
+    static final int BUFFERED_MESSAGES = 65_536;
+
     private final Emitter<byte[]> out;
     private final PublishConfig config;
     private final TrafficMetrics metrics;
     private final Event<RetainedChange> retainedChanges;
 
-    public MqttPublisher(@Channel("mqtt-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<byte[]> out,
+    public MqttPublisher(@Channel("mqtt-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = MqttPublisher.BUFFERED_MESSAGES) Emitter<byte[]> out,
             PublishConfig config, TrafficMetrics metrics, Event<RetainedChange> retainedChanges) {
         this.out = out;
         this.config = config;

@@ -3,6 +3,8 @@ package io.cellhub.store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,6 +25,7 @@ import io.cellhub.topic.TopicMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -58,6 +61,7 @@ public class Journal implements DurableLog {
     private final Counter written;
     private final Counter failedWrites;
     private final Counter droppedQos0;
+    private final Timer commitLag;
     private volatile boolean running;
     private Thread writer;
 
@@ -70,6 +74,9 @@ public class Journal implements DurableLog {
                 .description("Journal batches that failed and were retried").register(registry);
         this.droppedQos0 = Counter.builder("cellhub.journal.dropped")
                 .description("QoS 0 messages not journaled because the writer was too far behind").register(registry);
+        this.commitLag = Timer.builder("cellhub.journal.commit.lag")
+                .description("Time from receipt to commit of the oldest row of each committed batch")
+                .register(registry);
         Gauge.builder("cellhub.journal.pending", queue, BlockingQueue::size)
                 .description("Messages waiting for the journal").register(registry);
     }
@@ -133,6 +140,7 @@ public class Journal implements DurableLog {
                 }
                 write(batch);
                 written.increment(batch.size());
+                commitLag.record(Duration.between(batch.get(0).message().receivedAt(), Instant.now()));
                 batch.forEach(pending -> pending.whenDurable().run());
                 batch.clear();
                 backoff = 50;

@@ -41,6 +41,12 @@ class StreamFanOutIT {
     private static final int TOPICS = 500;
     private static final int RATE = 5_000;
     private static final int SECONDS = 10;
+    /**
+     * Makes each event about 600 bytes, so that what a stalled client is owed outgrows the kernel's
+     * send buffer (up to 4 MiB here) however many ticks the machine's load allows; only then must
+     * CellHub coalesce for it.
+     */
+    private static final String PAD = "x".repeat(480);
 
     @Test
     void hundredClientsAndABurstLeaveHeapBoundedAndIngestRunning() throws Exception {
@@ -72,7 +78,7 @@ class StreamFanOutIT {
                 io.vertx.core.Future<Integer> last = null;
                 for (int i = 0; i < RATE / 100; i++) {
                     last = device.publishAsync("fanout/t" + (sent % TOPICS),
-                            "{\"seq\": " + sent + ", \"value\": " + (sent % 97) + "}", 0);
+                            "{\"seq\": " + sent + ", \"value\": " + (sent % 97) + ", \"note\": \"" + PAD + "\"}", 0);
                     sent++;
                 }
                 MqttTestClient.awaitWritten(last);
