@@ -5,20 +5,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.health.HealthReport.HealthReportBuilder;
 import io.smallrye.reactive.messaging.mqtt.MqttConnectorOutgoingConfiguration;
 import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSession;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
 import io.smallrye.reactive.messaging.mqtt.session.SessionState;
-import io.smallrye.reactive.messaging.providers.helpers.MultiUtils;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -44,11 +42,16 @@ final class PipelinedMqttSink {
     private final boolean healthEnabled;
     private final SharedSession shared;
     private final MqttClientSession session;
-    private final Flow.Subscriber<? extends Message<?>> subscriber;
-    /** Packet id → the emitter of a QoS 1/2 message waiting for its PUBACK/PUBCOMP, or {@link #ACKNOWLEDGED_EARLY}. */
+    private final int window;
+    private volatile Flow.Subscription subscription;
+    /** Packet id → the settlement of a QoS 1/2 message waiting for its PUBACK/PUBCOMP, or {@link #ACKNOWLEDGED_EARLY}. */
     private final Map<Integer, Object> awaitingAck = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean alive = new AtomicBoolean();
+    private final AtomicBoolean windowOpen = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile boolean completed;
 
     PipelinedMqttSink(SharedSession shared, MqttConnectorOutgoingConfiguration config, MqttClientSessionOptions options,
             int window) {
@@ -70,74 +73,115 @@ final class PipelinedMqttSink {
                 failAllAwaiting(event.getCause());
             }
         });
-        this.subscriber = MultiUtils.<Message<?>, Message<?>> via(messages -> messages
-                .onSubscription().call(() -> Uni.createFrom().completionStage(shared.start().toCompletionStage())
-                        .invoke(() -> {
-                            started.set(true);
-                            alive.set(true);
-                        }))
-                .onItem().transformToUni(this::send).merge(window)
-                .onCompletion().invoke(() -> {
-                    alive.set(false);
-                    shared.stop();
-                })
-                .onFailure().invoke(failure -> {
-                    alive.set(false);
-                    LOG.errorf(failure, "The outgoing MQTT channel %s failed", channel);
-                }));
+        this.window = window;
     }
 
-    Flow.Subscriber<? extends Message<?>> subscriber() {
-        return subscriber;
+    Flow.Subscriber<Message<?>> subscriber() {
+        return new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                PipelinedMqttSink.this.subscription = subscription;
+                // The window opens at the first connection: what the processors emit before it waits in
+                // the channel instead of failing. Later outages fail messages at once (nack).
+                shared.onStateChange(event -> {
+                    if (event.getSessionState() == SessionState.CONNECTED && windowOpen.compareAndSet(false, true)) {
+                        subscription.request(window);
+                    }
+                });
+                shared.start().onComplete(started -> {
+                    PipelinedMqttSink.this.started.set(true);
+                    alive.set(true);
+                    if (shared.isConnected() && windowOpen.compareAndSet(false, true)) {
+                        subscription.request(window);
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(Message<?> message) {
+                send(message);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                alive.set(false);
+                LOG.errorf(failure, "The outgoing MQTT channel %s failed", channel);
+            }
+
+            /** The channel is done (CellHub stops): the session closes once what is in flight is settled. */
+            @Override
+            public void onComplete() {
+                alive.set(false);
+                completed = true;
+                stopWhenSettled();
+            }
+        };
     }
 
-    private Uni<Message<?>> send(Message<?> message) {
+    /**
+     * Publishes at once; the message's slot in the window is given back (one more is requested)
+     * when it is settled: written (QoS 0), acknowledged by the broker (QoS 1/2), or failed.
+     */
+    private void send(Message<?> message) {
         Optional<SendingMqttMessageMetadata> metadata = message.getMetadata(SendingMqttMessageMetadata.class);
         String topic = metadata.map(SendingMqttMessageMetadata::getTopic).orElse(defaultTopic);
         MqttQoS qos = metadata.map(SendingMqttMessageMetadata::getQosLevel).orElse(defaultQos);
         boolean retain = metadata.map(SendingMqttMessageMetadata::isRetain).orElse(defaultRetain);
-        Uni<Void> sent = Uni.createFrom().emitter(emitter -> session.publish(topic, payload(message.getPayload()), qos, false, retain)
-                .onComplete(written -> {
-                    if (written.failed()) {
-                        emitter.fail(written.cause());
-                    } else if (qos == MqttQoS.AT_MOST_ONCE) {
-                        emitter.complete(null);
-                    } else {
-                        await(written.result(), emitter);
-                    }
-                }));
-        return sent.onItemOrFailure().transformToUni((ok, failure) -> Uni.createFrom()
-                .completionStage(failure == null ? message.ack() : message.nack(failure))
-                .replaceWith(message));
+        inFlight.incrementAndGet();
+        Settlement settlement = failure -> {
+            inFlight.decrementAndGet();
+            (failure == null ? message.ack() : message.nack(failure)).whenComplete((ok, ignored) -> subscription.request(1));
+            if (completed) {
+                stopWhenSettled();
+            }
+        };
+        session.publish(topic, payload(message.getPayload()), qos, false, retain).onComplete(written -> {
+            if (written.failed()) {
+                settlement.settle(written.cause());
+            } else if (qos == MqttQoS.AT_MOST_ONCE) {
+                settlement.settle(null);
+            } else {
+                await(written.result(), settlement);
+            }
+        });
     }
 
-    private void await(int packetId, UniEmitter<? super Void> emitter) {
-        Object early = awaitingAck.putIfAbsent(packetId, emitter);
-        if (early == ACKNOWLEDGED_EARLY) {
-            awaitingAck.remove(packetId);
-            emitter.complete(null);
+    private void stopWhenSettled() {
+        if (inFlight.get() == 0 && stopped.compareAndSet(false, true)) {
+            shared.stop();
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** What happens to a message once it is settled: {@code failure} is null when it went through. */
+    @FunctionalInterface
+    private interface Settlement {
+        void settle(Throwable failure);
+    }
+
+    private void await(int packetId, Settlement settlement) {
+        Object early = awaitingAck.putIfAbsent(packetId, settlement);
+        if (early == ACKNOWLEDGED_EARLY) {
+            awaitingAck.remove(packetId);
+            settlement.settle(null);
+        }
+    }
+
     private void acknowledged(int packetId) {
         Object waiting = awaitingAck.putIfAbsent(packetId, ACKNOWLEDGED_EARLY);
         if (waiting != null) {
             awaitingAck.remove(packetId);
-            ((UniEmitter<? super Void>) waiting).complete(null);
+            ((Settlement) waiting).settle(null);
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void failAwaiting(int packetId, String why) {
         Object waiting = awaitingAck.remove(packetId);
-        if (waiting instanceof UniEmitter<?> emitter) {
-            ((UniEmitter<? super Void>) emitter).fail(new IllegalStateException("Message " + packetId + " on " + channel
-                    + " not acknowledged: " + why));
+        if (waiting instanceof Settlement settlement) {
+            settlement.settle(new IllegalStateException("Message " + packetId + " on " + channel + " not acknowledged: " + why));
         }
     }
 
-    /** The connection is gone, and with a clean session so are the broker's unacknowledged messages. */
+    /** The connection is gone: messages the broker had not acknowledged are nacked. */
     private void failAllAwaiting(Throwable cause) {
         if (awaitingAck.isEmpty()) {
             return;
