@@ -2,7 +2,10 @@ package io.cellhub.web;
 
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** An RFC 9457 problem detail, served as {@code application/problem+json}. */
+@RegisterForReflection // StreamRoute writes it with its own ObjectMapper, outside Quarkus REST
 public record Problem(String type, String title, int status, String detail, String instance) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
