@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
+import java.util.function.BiConsumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,8 +58,8 @@ public class CellHubMqttConnector implements InboundConnector, OutboundConnector
     private final Config global;
     private final Map<String, SharedSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, String> sinkChannelBySession = new ConcurrentHashMap<>();
-    private final List<IncomingMqttStream> streams = new CopyOnWriteArrayList<>();
-    private final List<PipelinedMqttSink> sinks = new CopyOnWriteArrayList<>();
+    /** The channels with {@code health-enabled} (the default). */
+    private final List<ChannelHealth> reporting = new CopyOnWriteArrayList<>();
 
     public CellHubMqttConnector(ExecutionHolder execution, @Any Instance<MqttClientSessionOptions> optionBeans,
             @Any Instance<ClientCustomizer<MqttClientSessionOptions>> customizers, Config global) {
@@ -72,10 +73,12 @@ public class CellHubMqttConnector implements InboundConnector, OutboundConnector
     public Flow.Publisher<? extends Message<?>> getPublisher(Config channel) {
         Config config = new FallbackConfig(channel, global, SHARED_PREFIX);
         MqttConnectorIncomingConfiguration incoming = new MqttConnectorIncomingConfiguration(config);
-        SharedSession session = session(incoming, config);
+        SharedSession session = session(incoming.getChannel(), options(incoming, config));
         IncomingMqttStream stream = new IncomingMqttStream(incoming.getChannel(), session,
-                incoming.getTopic().orElse(incoming.getChannel()), incoming.getQos(), incoming.getHealthEnabled());
-        streams.add(stream);
+                incoming.getTopic().orElse(incoming.getChannel()), incoming.getQos());
+        if (incoming.getHealthEnabled()) {
+            reporting.add(stream);
+        }
         return stream.publisher();
     }
 
@@ -91,17 +94,18 @@ public class CellHubMqttConnector implements InboundConnector, OutboundConnector
                     + " would share the MQTT client " + key + "; give one of them another client-id.");
         }
         int window = config.getOptionalValue("pipeline-window", Integer.class).orElse(PipelinedMqttSink.DEFAULT_WINDOW);
-        PipelinedMqttSink sink = new PipelinedMqttSink(session(outgoing, config), outgoing, options, window);
-        sinks.add(sink);
+        PipelinedMqttSink sink = new PipelinedMqttSink(session(outgoing.getChannel(), options), outgoing, options, window);
+        if (outgoing.getHealthEnabled()) {
+            reporting.add(sink);
+        }
         return sink.subscriber();
     }
 
-    private SharedSession session(MqttConnectorCommonConfiguration channel, Config config) {
-        MqttClientSessionOptions options = options(channel, config);
+    private SharedSession session(String channel, MqttClientSessionOptions options) {
         SharedSession session = sessions.computeIfAbsent(key(options),
                 k -> new SharedSession(execution.vertx().getDelegate(), options));
         if (session.cleanSession() != options.isCleanSession()) {
-            throw new IllegalArgumentException("Channel " + channel.getChannel() + " shares the MQTT client " + key(options)
+            throw new IllegalArgumentException("Channel " + channel + " shares the MQTT client " + key(options)
                     + " with another channel but sets auto-clean-session=" + options.isCleanSession()
                     + "; channels of one client need the same auto-clean-session.");
         }
@@ -124,25 +128,22 @@ public class CellHubMqttConnector implements InboundConnector, OutboundConnector
 
     @Override
     public HealthReport getStartup() {
-        HealthReport.HealthReportBuilder builder = HealthReport.builder();
-        streams.forEach(stream -> stream.reportStarted(builder));
-        sinks.forEach(sink -> sink.reportStarted(builder));
-        return builder.build();
+        return report(ChannelHealth::reportStarted);
     }
 
     @Override
     public HealthReport getReadiness() {
-        HealthReport.HealthReportBuilder builder = HealthReport.builder();
-        streams.forEach(stream -> stream.reportReady(builder));
-        sinks.forEach(sink -> sink.reportReady(builder));
-        return builder.build();
+        return report(ChannelHealth::reportReady);
     }
 
     @Override
     public HealthReport getLiveness() {
+        return report(ChannelHealth::reportAlive);
+    }
+
+    private HealthReport report(BiConsumer<ChannelHealth, HealthReport.HealthReportBuilder> check) {
         HealthReport.HealthReportBuilder builder = HealthReport.builder();
-        streams.forEach(stream -> stream.reportAlive(builder));
-        sinks.forEach(sink -> sink.reportAlive(builder));
+        reporting.forEach(channel -> check.accept(channel, builder));
         return builder.build();
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 import io.cellhub.topic.TopicFilter;
@@ -13,7 +12,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.smallrye.reactive.messaging.health.HealthReport.HealthReportBuilder;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
 import io.smallrye.reactive.messaging.mqtt.session.RequestedQoS;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 
@@ -26,24 +24,21 @@ import io.vertx.mqtt.messages.MqttPublishMessage;
  * that is at-most-once delivery, and a QoS 1/2 message stays unacknowledged, so the broker
  * redelivers it with the session.
  * <p>
- * {@link Message#ack()} sends the PUBACK of a QoS 1 message (PUBREC for QoS 2); the message's
- * {@link ReceivingMqttMessageMetadata} gives the Vert.x message for finer control.
+ * Each message is a {@link ReceivedMqttMessage}.
  */
-final class IncomingMqttStream {
+final class IncomingMqttStream implements ChannelHealth {
 
     private static final Logger LOG = Logger.getLogger(IncomingMqttStream.class);
 
     private final String channel;
     private final SharedSession shared;
-    private final boolean healthEnabled;
     private final Multi<Message<byte[]>> messages;
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
 
-    IncomingMqttStream(String channel, SharedSession shared, String topic, int qos, boolean healthEnabled) {
+    IncomingMqttStream(String channel, SharedSession shared, String topic, int qos) {
         this.channel = channel;
         this.shared = shared;
-        this.healthEnabled = healthEnabled;
         TopicFilter filter = TopicFilter.parse(topic);
         this.messages = Multi.createFrom().<Message<byte[]>> emitter(emitter -> {
             shared.onMessage(message -> {
@@ -70,15 +65,7 @@ final class IncomingMqttStream {
             }
             return;
         }
-        io.vertx.mutiny.mqtt.messages.MqttPublishMessage mutiny = io.vertx.mutiny.mqtt.messages.MqttPublishMessage
-                .newInstance(message);
-        emitter.emit(Message.of(message.payload().getBytes(), Metadata.of(new ReceivingMqttMessageMetadata(mutiny)),
-                () -> {
-                    if (message.qosLevel() != MqttQoS.AT_MOST_ONCE) {
-                        message.ack();
-                    }
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
-                }));
+        emitter.emit(ReceivedMqttMessage.of(message));
     }
 
     Flow.Publisher<Message<byte[]>> publisher() {
@@ -89,21 +76,19 @@ final class IncomingMqttStream {
         return dropped.get();
     }
 
-    void reportStarted(HealthReportBuilder builder) {
-        if (healthEnabled) {
-            builder.add(channel, subscribed.get());
-        }
+    @Override
+    public void reportStarted(HealthReportBuilder builder) {
+        builder.add(channel, subscribed.get());
     }
 
-    void reportReady(HealthReportBuilder builder) {
-        if (healthEnabled) {
-            builder.add(channel, shared.isConnected());
-        }
+    @Override
+    public void reportReady(HealthReportBuilder builder) {
+        builder.add(channel, shared.isConnected());
     }
 
-    void reportAlive(HealthReportBuilder builder) {
-        if (healthEnabled) {
-            builder.add(channel, true);
-        }
+    /** The stream never fails: a message it cannot deliver is dropped, not an error. */
+    @Override
+    public void reportAlive(HealthReportBuilder builder) {
+        builder.add(channel, true);
     }
 }

@@ -27,7 +27,7 @@ import io.vertx.core.buffer.Buffer;
  * acknowledges a QoS 1/2 message once the broker has (PUBACK/PUBCOMP), a QoS 0 message once written.
  * A message the broker had not acknowledged when the connection closed is nacked.
  */
-final class PipelinedMqttSink {
+final class PipelinedMqttSink implements ChannelHealth {
 
     static final int DEFAULT_WINDOW = 1000;
 
@@ -39,7 +39,6 @@ final class PipelinedMqttSink {
     private final String defaultTopic;
     private final MqttQoS defaultQos;
     private final boolean defaultRetain;
-    private final boolean healthEnabled;
     private final SharedSession shared;
     private final MqttClientSession session;
     private final int window;
@@ -63,7 +62,6 @@ final class PipelinedMqttSink {
         this.defaultTopic = config.getTopic().orElse(channel);
         this.defaultQos = MqttQoS.valueOf(config.getQos());
         this.defaultRetain = config.getRetain();
-        this.healthEnabled = config.getHealthEnabled();
         this.shared = shared;
         this.session = shared.session();
         session.publishCompletionHandler(this::acknowledged);
@@ -88,8 +86,8 @@ final class PipelinedMqttSink {
                         subscription.request(window);
                     }
                 });
-                shared.start().onComplete(started -> {
-                    PipelinedMqttSink.this.started.set(true);
+                shared.start().onComplete(ignored -> {
+                    started.set(true);
                     alive.set(true);
                     if (shared.isConnected() && windowOpen.compareAndSet(false, true)) {
                         subscription.request(window);
@@ -202,21 +200,18 @@ final class PipelinedMqttSink {
         return payload == null ? Buffer.buffer() : Buffer.buffer(payload.toString());
     }
 
-    void reportStarted(HealthReportBuilder builder) {
-        if (healthEnabled) {
-            builder.add(channel, started.get());
-        }
+    @Override
+    public void reportStarted(HealthReportBuilder builder) {
+        builder.add(channel, started.get());
     }
 
-    void reportReady(HealthReportBuilder builder) {
-        if (healthEnabled) {
-            builder.add(channel, session.isConnected());
-        }
+    @Override
+    public void reportReady(HealthReportBuilder builder) {
+        builder.add(channel, session.isConnected());
     }
 
-    void reportAlive(HealthReportBuilder builder) {
-        if (healthEnabled) {
-            builder.add(channel, alive.get());
-        }
+    @Override
+    public void reportAlive(HealthReportBuilder builder) {
+        builder.add(channel, alive.get());
     }
 }

@@ -2,7 +2,6 @@ package io.cellhub.channel;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSession;
@@ -25,7 +24,6 @@ final class SharedSession {
     private final boolean cleanSession;
     private final List<Consumer<MqttPublishMessage>> receivers = new CopyOnWriteArrayList<>();
     private final List<Consumer<SessionEvent>> stateListeners = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean started = new AtomicBoolean();
     private Future<Void> start;
 
     SharedSession(Vertx vertx, MqttClientSessionOptions options) {
@@ -57,7 +55,7 @@ final class SharedSession {
     }
 
     synchronized Future<Void> start() {
-        if (started.compareAndSet(false, true)) {
+        if (start == null) {
             start = session.start();
         }
         return start;

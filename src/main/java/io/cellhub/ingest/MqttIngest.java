@@ -111,10 +111,14 @@ public class MqttIngest {
     }
 
     void receive(Message<byte[]> message) {
-        if (!accepted(message)) {
+        ReceivingMqttMessageMetadata mqtt = message.getMetadata(ReceivingMqttMessageMetadata.class).orElse(null);
+        if (mqtt == null) {
+            LOG.warn("Ignored a message without MQTT metadata on channel mqtt-in");
             return;
         }
-        ReceivingMqttMessageMetadata mqtt = message.getMetadata(ReceivingMqttMessageMetadata.class).orElseThrow();
+        if (!accepted(mqtt)) {
+            return;
+        }
         metrics.received();
         TopicMessage received = new TopicMessage(mqtt.getTopic(), Payload.adopt(message.getPayload()),
                 mqtt.getQosLevel().value(), mqtt.isRetain(), Instant.now(), mqtt.isRetain() || !replay.isSettled());
@@ -137,12 +141,7 @@ public class MqttIngest {
         }
     }
 
-    private boolean accepted(Message<byte[]> message) {
-        ReceivingMqttMessageMetadata mqtt = message.getMetadata(ReceivingMqttMessageMetadata.class).orElse(null);
-        if (mqtt == null) {
-            LOG.warn("Ignored a message without MQTT metadata on channel mqtt-in");
-            return false;
-        }
+    private boolean accepted(ReceivingMqttMessageMetadata mqtt) {
         String topic = mqtt.getTopic();
         // The size from the client's buffer: an oversized payload is never copied.
         boolean accepted = !isSystemTopic(topic) && filter.matches(topic)

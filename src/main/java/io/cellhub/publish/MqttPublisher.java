@@ -26,8 +26,8 @@ import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 
 /**
  * The one way out of CellHub: checks a message, sends it through the {@code mqtt-out} channel and
- * completes once the connector has written it to the broker connection. (The SmallRye sink
- * acknowledges on write; it does not wait for PUBACK.)
+ * completes once the broker has it: at QoS 1/2 when the broker acknowledged it (PUBACK/PUBCOMP), at
+ * QoS 0 when it is written to the connection (the {@code cellhub-mqtt} sink acks then).
  */
 @ApplicationScoped
 public class MqttPublisher {
@@ -57,7 +57,7 @@ public class MqttPublisher {
      * {@code cellhub.publish.timeout}.
      *
      * @throws PublishRejectedException when the message breaks a rule; nothing is sent then
-     * @return completes when the message is on the broker connection, or exceptionally with a
+     * @return completes when the broker has the message (see the class comment), or exceptionally with a
      *         {@link PublishRejectedException} of reason {@code BROKER_UNAVAILABLE}
      */
     public CompletionStage<Void> publish(OutgoingMessage message) {

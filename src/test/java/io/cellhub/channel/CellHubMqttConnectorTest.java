@@ -115,7 +115,7 @@ class CellHubMqttConnectorTest {
     @Test
     void sourceDropsAndCountsWhatArrivesWithoutDemandAndKeepsTheStreamAlive() throws Exception {
         SharedSession session = session("source-demand", false);
-        IncomingMqttStream stream = new IncomingMqttStream("in", session, "in/#", 0, true);
+        IncomingMqttStream stream = new IncomingMqttStream("in", session, "in/#", 0);
         ConcurrentLinkedQueue<Message<byte[]>> received = new ConcurrentLinkedQueue<>();
         AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
