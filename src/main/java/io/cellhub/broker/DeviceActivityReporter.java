@@ -58,6 +58,6 @@ final class DeviceActivityReporter extends AbstractInterceptHandler {
 
     @Override
     public void onSessionLoopError(Throwable error) {
-        // reported by Qos0RetainedKeeper
+        // SessionLoopWatchdog reports it
     }
 }

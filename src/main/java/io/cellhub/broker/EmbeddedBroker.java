@@ -21,8 +21,11 @@ import io.cellhub.CellHubConfig;
 import io.cellhub.EmbeddedParts;
 import io.cellhub.topic.DeviceActivity;
 import io.cellhub.topic.RetainedChange;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.interception.InterceptHandler;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -45,11 +48,12 @@ public class EmbeddedBroker {
     private final Event<IngestSubscribed> ingestSubscribed;
     private final Event<RetainedChange> retainedChanges;
     private final Event<DeviceActivity> deviceActivity;
-    private static final AtomicReference<Server> running = new AtomicReference<>();
+    private final MeterRegistry registry;
+    private static final AtomicReference<SelfHealingBroker> running = new AtomicReference<>();
 
     public EmbeddedBroker(BrokerConfig config, CellHubConfig cellHub, Vertx vertx,
             @ConfigProperty(name = "cellhub.ingest.client-id") String ingestClientId, Event<IngestSubscribed> ingestSubscribed,
-            Event<RetainedChange> retainedChanges, Event<DeviceActivity> deviceActivity) {
+            Event<RetainedChange> retainedChanges, Event<DeviceActivity> deviceActivity, MeterRegistry registry) {
         this.config = config;
         this.dataDir = cellHub.dataDir().resolve("broker");
         this.vertx = vertx;
@@ -57,6 +61,7 @@ public class EmbeddedBroker {
         this.ingestSubscribed = ingestSubscribed;
         this.retainedChanges = retainedChanges;
         this.deviceActivity = deviceActivity;
+        this.registry = registry;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
@@ -66,15 +71,14 @@ public class EmbeddedBroker {
         }
         try {
             Files.createDirectories(dataDir);
-            Server broker = new Server();
-            Qos0RetainedKeeper retainedKeeper = new Qos0RetainedKeeper();
-            broker.startServer(new MemoryConfig(properties()), List.of(retainedKeeper,
-                    new RetainedChangeReporter(retainedChanges::fire),
-                    new DeviceActivityReporter(deviceActivity::fire),
-                    new IngestSubscriptionGuard(vertx, ingestClientId, broker::disconnectAndPurgeClientState,
-                            subscribed -> ingestSubscribed.fireAsync(subscribed))));
-            retainedKeeper.attach(broker);
+            Properties properties = properties();
+            SelfHealingBroker broker = new SelfHealingBroker(() -> new MemoryConfig(properties), this::interceptors,
+                    new TopicDepthLimit());
+            broker.start();
             running.set(broker);
+            FunctionCounter.builder("cellhub.broker.restarts", broker, SelfHealingBroker::restarts)
+                    .description("Restarts of the embedded broker after one of its session loops died")
+                    .register(registry);
             LOG.infof("Embedded MQTT broker listening on %s:%d, data in %s", config.host(), config.port(),
                     dataDir.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
@@ -84,14 +88,24 @@ public class EmbeddedBroker {
         }
     }
 
+    private List<InterceptHandler> interceptors(Server server) {
+        return List.of(new Qos0RetainedKeeper(server),
+                new RetainedChangeReporter(retainedChanges::fire),
+                new DeviceActivityReporter(deviceActivity::fire),
+                new IngestSubscriptionGuard(vertx, ingestClientId,
+                        clientId -> SessionLoopRouter.run(server, clientId, "purging the session",
+                                () -> server.disconnectAndPurgeClientState(clientId)),
+                        subscribed -> ingestSubscribed.fireAsync(subscribed)));
+    }
+
     /**
      * Stops the broker after the application context is gone, so that the messaging connector has
      * closed its clients first and none of them tries to reconnect to a broker that is going away.
      */
     static void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Destroyed(ApplicationScoped.class) Object event) {
-        Server broker = running.getAndSet(null);
+        SelfHealingBroker broker = running.getAndSet(null);
         if (broker != null) {
-            broker.stopServer();
+            broker.stop();
             LOG.info("Embedded MQTT broker stopped");
         }
     }

@@ -18,7 +18,7 @@ import io.vertx.core.Vertx;
  * The SmallRye connector subscribes the instant CONNACK arrives, and when the broker reports an
  * existing session it does not subscribe at all. So: when the ingest client connects and no
  * subscription from it follows within {@link #GRACE_MILLIS}, its broker-side session is purged and
- * the connection dropped. The connector reconnects, finds no session and subscribes again, which
+ * the connection dropped (on the session's own loop: {@link SessionLoopRouter}). The connector reconnects, finds no session and subscribes again, which
  * also makes the broker re-send the retained messages.
  */
 final class IngestSubscriptionGuard extends AbstractInterceptHandler {
@@ -86,6 +86,6 @@ final class IngestSubscriptionGuard extends AbstractInterceptHandler {
 
     @Override
     public void onSessionLoopError(Throwable error) {
-        LOG.errorf(error, "The embedded broker's session loop failed");
+        // SessionLoopWatchdog reports it
     }
 }

@@ -21,14 +21,20 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
  * (MQTT 3.1.1 allows that, 3.3.1.3). This interceptor sees every publish in the order the broker
  * handled it, on Moquette's single interceptor thread, and writes each retained publish, of any
  * QoS, into Moquette's own retained store again, so the store ends on the last retained publish.
- * Moquette offers no API for its store; it is reached by reflection once at start, and when that
- * fails (another Moquette version) CellHub logs it and runs without the repair.
+ * Moquette offers no API for its store; it is reached by reflection at the first retained publish,
+ * and when that fails (another Moquette version) CellHub logs it and runs without the repair.
  */
 final class Qos0RetainedKeeper extends AbstractInterceptHandler {
 
     private static final Logger LOG = Logger.getLogger(Qos0RetainedKeeper.class);
 
-    private volatile IRetainedRepository retained;
+    private final Server server;
+    /** Null until the first retained publish, then Moquette's store or empty. Used on one thread only. */
+    private Optional<IRetainedRepository> retained;
+
+    Qos0RetainedKeeper(Server server) {
+        this.server = server;
+    }
 
     @Override
     public String getID() {
@@ -40,18 +46,19 @@ final class Qos0RetainedKeeper extends AbstractInterceptHandler {
         return new Class<?>[] { InterceptPublishMessage.class };
     }
 
-    /** Finds the broker's retained store; without it, {@link #onPublish} only releases the payload. */
-    void attach(Server server) {
-        retained = retainedStoreOf(server).orElse(null);
-    }
-
     @Override
     public void onPublish(InterceptPublishMessage msg) {
         try {
-            IRetainedRepository store = retained;
-            if (store == null || !msg.isRetainFlag()) {
+            if (!msg.isRetainFlag()) {
                 return;
             }
+            if (retained == null) {
+                retained = retainedStoreOf(server);
+            }
+            if (retained.isEmpty()) {
+                return;
+            }
+            IRetainedRepository store = retained.get();
             Topic topic = new Topic(msg.getTopicName());
             if (!msg.getPayload().isReadable()) {
                 store.cleanRetained(topic);
@@ -72,7 +79,7 @@ final class Qos0RetainedKeeper extends AbstractInterceptHandler {
 
     @Override
     public void onSessionLoopError(Throwable error) {
-        LOG.errorf(error, "The embedded broker's session loop failed");
+        // SessionLoopWatchdog reports it
     }
 
     private static Optional<IRetainedRepository> retainedStoreOf(Server server) {

@@ -58,6 +58,6 @@ final class RetainedChangeReporter extends AbstractInterceptHandler {
 
     @Override
     public void onSessionLoopError(Throwable error) {
-        // reported by Qos0RetainedKeeper
+        // SessionLoopWatchdog reports it
     }
 }

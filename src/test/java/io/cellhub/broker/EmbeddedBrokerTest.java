@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import io.cellhub.support.EmbeddedPartsResource;
 import io.cellhub.support.MqttTestClient;
+import io.cellhub.support.PrometheusText;
+import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** What the embedded broker carries for devices, and the Moquette 0.17 faults CellHub works around. */
@@ -36,6 +38,33 @@ class EmbeddedBrokerTest {
                 assertThat(received.qos()).isEqualTo(qos);
             }
         }
+    }
+
+    /**
+     * A filter of 32,000 levels would overflow the stack of the Moquette session loop that stores it,
+     * and the dead loop would stall every client bound to it. It is refused (SUBACK 0x80), as Mosquitto
+     * refuses filters over 200 levels; the broker never restarts and QoS 1 keeps flowing on every loop.
+     */
+    @Test
+    void aFilterDeeperThan200LevelsIsRefusedAndEveryClientKeepsBeingServed() {
+        double restartsBefore = brokerRestarts();
+        try (MqttTestClient deep = MqttTestClient.connect(brokerPort, "deep-filter")) {
+            assertThat(deep.subscribe("a/".repeat(31_999) + "a", 0)).isEqualTo(0x80);
+            assertThat(deep.subscribe("level/".repeat(199) + "end", 1)).isEqualTo(1);
+        }
+        for (int i = 0; i < 4; i++) { // client ids that land on different session loops
+            try (MqttTestClient subscriber = MqttTestClient.connect(brokerPort, "after-deep-sub-" + i);
+                    MqttTestClient publisher = MqttTestClient.connect(brokerPort, "after-deep-pub-" + i)) {
+                subscriber.subscribe("celldeep/" + i, 1);
+                publisher.publishAcknowledged("celldeep/" + i, "v" + i);
+                assertThat(subscriber.next("celldeep/" + i).payload()).isEqualTo("v" + i);
+            }
+        }
+        assertThat(brokerRestarts()).isEqualTo(restartsBefore);
+    }
+
+    private static double brokerRestarts() {
+        return PrometheusText.value(RestAssured.get("/q/metrics").asString(), "cellhub_broker_restarts_total");
     }
 
     @Test

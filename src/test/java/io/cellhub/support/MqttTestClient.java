@@ -91,20 +91,21 @@ public final class MqttTestClient implements AutoCloseable {
     /**
      * Subscribes and waits for the SUBACK, sending SUBSCRIBE again when none comes within a second:
      * Moquette 0.17 drops a SUBSCRIBE that arrives right after CONNACK (see IngestSubscriptionGuard).
+     *
+     * @return the QoS the broker granted, 128 for a refusal
      */
-    public void subscribe(String filter, int qos) {
+    public int subscribe(String filter, int qos) {
         for (int attempt = 1; attempt <= 5; attempt++) {
             if (!client.isConnected()) {
                 // Moquette 0.17 closes a connection whose SUBSCRIBE came too early; a device reconnects.
                 await(client.connect(port, host));
                 pingRoundTrip();
             }
-            CompletableFuture<Void> granted = new CompletableFuture<>();
-            client.subscribeCompletionHandler(ack -> granted.complete(null));
+            CompletableFuture<Integer> granted = new CompletableFuture<>();
+            client.subscribeCompletionHandler(ack -> granted.complete(ack.grantedQoSLevels().get(0)));
             await(client.subscribe(filter, qos));
             try {
-                granted.get(1, TimeUnit.SECONDS);
-                return;
+                return granted.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 // SUBSCRIBE lost: send it again
             } catch (Exception e) {
@@ -112,6 +113,11 @@ public final class MqttTestClient implements AutoCloseable {
             }
         }
         throw new AssertionError("No SUBACK for " + filter + " after 5 attempts");
+    }
+
+    /** Sends a SUBSCRIBE without waiting for its SUBACK. */
+    public void subscribeAsync(String filter, int qos) {
+        await(client.subscribe(filter, qos));
     }
 
     /** Publishes at QoS 1 and waits for the broker's PUBACK. */

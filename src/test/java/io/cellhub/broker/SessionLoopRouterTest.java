@@ -1,0 +1,81 @@
+package io.cellhub.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cellhub.support.FreePort;
+import io.cellhub.support.MqttTestClient;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+
+/** Actions routed onto a real Moquette broker's session loops, as the ingest guard's purge is. */
+class SessionLoopRouterTest {
+
+    @TempDir
+    Path dataDir;
+
+    private int port;
+    private Server server;
+
+    @BeforeEach
+    void start() throws Exception {
+        port = FreePort.find();
+        Properties properties = new Properties();
+        properties.setProperty("host", "127.0.0.1");
+        properties.setProperty("port", String.valueOf(port));
+        properties.setProperty("websocket_port", "disabled");
+        properties.setProperty("allow_anonymous", "true");
+        properties.setProperty("persistence_enabled", "true");
+        properties.setProperty("data_path", dataDir.toString());
+        properties.setProperty("telemetry_enabled", "false");
+        server = new Server();
+        server.startServer(new MemoryConfig(properties), List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stopServer();
+    }
+
+    @Test
+    void purgeOnTheSessionLoopDropsTheConnectionAndTheSubscription() throws InterruptedException {
+        try (MqttTestClient publisher = MqttTestClient.connect(port, "purge-publisher")) {
+            MqttTestClient device = MqttTestClient.connect("127.0.0.1", port, "purged-device", false);
+            device.subscribe("purge/x", 1);
+            publisher.publishAcknowledged("purge/x", "before");
+            assertThat(device.next("purge/x").payload()).isEqualTo("before");
+
+            SessionLoopRouter.run(server, "purged-device", "purging the session",
+                    () -> server.disconnectAndPurgeClientState("purged-device"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !device.isConnected());
+            try (MqttTestClient back = MqttTestClient.connect("127.0.0.1", port, "purged-device", false)) {
+                publisher.publishAcknowledged("purge/x", "after");
+                assertThat(back.poll(Duration.ofSeconds(1))).as("the purged subscription delivers nothing").isNull();
+            }
+        }
+    }
+
+    @Test
+    void anActionThatThrowsLeavesTheSessionLoopServing() {
+        SessionLoopRouter.run(server, "loop-owner", "a failing action", () -> {
+            throw new IllegalStateException("fails on the session loop");
+        });
+        try (MqttTestClient owner = MqttTestClient.connect(port, "loop-owner");
+                MqttTestClient publisher = MqttTestClient.connect(port, "loop-publisher")) {
+            owner.subscribe("loop/alive", 1);
+            publisher.publishAcknowledged("loop/alive", "yes");
+            assertThat(owner.next("loop/alive").payload()).isEqualTo("yes");
+        }
+    }
+}
