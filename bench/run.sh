@@ -100,10 +100,18 @@ MOSQ_PID=$!
 PIDS+=("$MOSQ_PID")
 wait_port "$MQTT_PORT" 10 || { echo "Mosquitto did not start" >&2; cat "$WORK/mosquitto.log" >&2; exit 1; }
 
+# CPU time (user + system, in clock ticks) a process has used so far; 0 when there is none.
+cpu_ticks() { # pid
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+PROC_PID="" # the processor under test (C or CellHub), when there is one
 BASE=0
 bench() { # label scenario qos n rate
   BASE=$((BASE + 1000))
-  local line
+  local line broker0 proc0=0
+  broker0=$(cpu_ticks "$MOSQ_PID")
+  [ -n "$PROC_PID" ] && proc0=$(cpu_ticks "$PROC_PID")
   line=$(java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$BENCH_CP" io.cellhub.bench.Bench \
     --port "$MQTT_PORT" --label "$1" --scenario "$2" --qos "$3" --n "$4" --rate "$5" \
     --cells "$CELLS" --base "$BASE" --quiet "$QUIET" --timeout 55 2> "$WORK/bench-$1.err" | grep '^RESULT' || true)
@@ -111,6 +119,9 @@ bench() { # label scenario qos n rate
     echo "# $1: the generator printed no result" >&2; cat "$WORK/bench-$1.err" >&2
     line="RESULT label=$1 scenario=$2 qos=$3 n=$4 ending=failed"
   fi
+  # CPU per 1,000 inputs, of the broker and of the processor: steadier than rates on a shared machine.
+  line="$line broker_cpu_ms_per_1k=$(( ($(cpu_ticks "$MOSQ_PID") - broker0) * TICK_MS * 1000 / $4 ))"
+  [ -n "$PROC_PID" ] && line="$line proc_cpu_ms_per_1k=$(( ($(cpu_ticks "$PROC_PID") - proc0) * TICK_MS * 1000 / $4 ))"
   echo "$line" | tee -a "$RESULTS" >&2
 }
 
@@ -127,6 +138,7 @@ if [ -n "$C_AVG" ]; then
   for q in 0 1; do
     "$C_AVG" 127.0.0.1 "$MQTT_PORT" "$q" > "$WORK/c-q$q.log" 2>&1 &
     C_PID=$!
+    PROC_PID=$C_PID
     PIDS+=("$C_PID")
     for _ in $(seq 50); do grep -q ready "$WORK/c-q$q.log" && break; sleep 0.1; done
     n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
@@ -135,6 +147,7 @@ if [ -n "$C_AVG" ]; then
     rss=$(awk '/VmHWM/ {print $2}' "/proc/$C_PID/status" 2>/dev/null || echo 0)
     echo "RESULT label=rss-c-q$q rss_kb=$rss" >> "$RESULTS"
     kill "$C_PID"; wait "$C_PID" 2>/dev/null || true
+    PROC_PID=""
   done
 fi
 
@@ -196,6 +209,7 @@ start_cellhub() { # label qos journal
   CELLHUB_RULES_AVERAGE_TEMPERATURE_RETAIN=false \
     java "${java_opts[@]}" -jar "$APP_JAR" > "$WORK/cellhub-$1.log" 2>&1 &
   CH_PID=$!
+  PROC_PID=$CH_PID
   PIDS+=("$CH_PID")
   local ready=""
   for _ in $(seq 1200); do
@@ -217,6 +231,7 @@ stop_cellhub() { # label
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$CH_PID/status" 2>/dev/null || echo 0)
   echo "RESULT label=rss-$1 rss_kb=$rss" >> "$RESULTS"
   kill "$CH_PID"; wait "$CH_PID" 2>/dev/null || true
+  PROC_PID=""
 }
 
 # Throughput and latency: the same job as the references, so the journal is off (scenario 4 below
@@ -255,6 +270,12 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
       delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
       l = f["label"]; for (k in f) v[l, k] = f[k]; seen[l] = 1
     }
+    function cpu(name, label, q) {
+      if (!seen[label]) return
+      printf "  QoS %d %-22s broker %5s ms", q, name, v[label, "broker_cpu_ms_per_1k"]
+      if (v[label, "proc_cpu_ms_per_1k"] != "") printf ", processor %5s ms", v[label, "proc_cpu_ms_per_1k"]
+      printf "\n"
+    }
     function row(name, label, ceil, cref,   r1, r2) {
       if (!seen[label]) return
       r1 = (v[ceil, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ceil, "msgs_per_s"]) : "-"
@@ -279,6 +300,14 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
         row("latency: C processor", "latency-c-q" q, "", "")
         row("latency: CellHub", "latency-cellhub-q" q, "", "")
       }
+      print ""
+      print "CPU per 1,000 inputs (ms, user + system; 2 cores shared by broker, generator and processor):"
+      for (q = 0; q <= 1; q++) {
+        cpu("one-hop ceiling", "onehop-q" q, q)
+        cpu("C processor", "c-q" q, q)
+        cpu("CellHub", "cellhub-q" q, q)
+      }
+      cpu("CellHub, journal on", "journal-q1", 1)
       print ""
       if (seen["journal"]) printf "journal (QoS 1, every input and every average read back committed before its PUBACK): %s rows/s sustained, %s rows, longest receipt-to-commit lag %s s\n", v["journal", "rows_per_s"], v["journal", "rows"], v["journal", "lag_max_s"]
       for (q = 0; q <= 1; q++) {
