@@ -1,8 +1,6 @@
 package io.cellhub.store;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ import io.quarkus.runtime.StartupEvent;
  * The notebook's {@code all_messages}, made durable: every received message on a journaled topic
  * becomes a row of {@code journal}, and a QoS 1 message's PUBACK goes out only after its row is
  * committed. One writer thread takes whatever has arrived (up to {@code cellhub.journal.batch-size})
- * and writes it as one batched insert in one transaction, so the batch grows with the load and the
+ * and writes it with one {@code COPY} in one transaction, so the batch grows with the load and the
  * latency stays one commit.
  * <p>
  * When the database fails, the writer keeps its batch and retries with backoff; no PUBACK goes out,
@@ -48,7 +46,6 @@ public class Journal implements DurableLog {
     static final int QOS0_QUEUE_LIMIT = 100_000;
 
     private static final Logger LOG = Logger.getLogger(Journal.class);
-    private static final String INSERT = "INSERT INTO journal (topic, payload, qos, retained, received_at) VALUES (?, ?, ?, ?, ?)";
     private static final long MAX_BACKOFF_MILLIS = 2_000;
 
     private record Pending(TopicMessage message, Runnable whenDurable) {
@@ -175,19 +172,7 @@ public class Journal implements DurableLog {
     }
 
     private void write(List<Pending> batch) throws SQLException {
-        JdbcTransaction.run(dataSource, connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (Pending pending : batch) {
-                    TopicMessage m = pending.message();
-                    insert.setString(1, m.topic());
-                    insert.setBytes(2, m.payload().toByteArray());
-                    insert.setShort(3, (short) m.qos());
-                    insert.setBoolean(4, m.retained());
-                    insert.setTimestamp(5, Timestamp.from(m.receivedAt()));
-                    insert.addBatch();
-                }
-                return insert.executeBatch();
-            }
-        });
+        List<TopicMessage> rows = batch.stream().map(Pending::message).toList();
+        JdbcTransaction.run(dataSource, connection -> JournalCopy.write(connection, rows));
     }
 }

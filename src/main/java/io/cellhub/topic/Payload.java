@@ -1,5 +1,7 @@
 package io.cellhub.topic;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -52,6 +54,11 @@ public final class Payload {
 
     public byte[] toByteArray() {
         return bytes.clone();
+    }
+
+    /** Writes the bytes without copying them first. */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(bytes);
     }
 
     /** The payload as UTF-8 text, or empty when the bytes are not valid UTF-8 (binary). */

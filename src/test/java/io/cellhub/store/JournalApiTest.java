@@ -8,7 +8,9 @@ import static org.hamcrest.Matchers.containsString;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.cellhub.support.EmbeddedPartsResource;
 import io.cellhub.support.MqttTestClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.buffer.Buffer;
 
 /** The journal in PostgreSQL, fed through the embedded broker. */
 @QuarkusTest
@@ -61,11 +64,35 @@ class JournalApiTest {
                 .jsonPath().getList("payload")).isEmpty();
     }
 
+    /** Rows are written with PostgreSQL's binary COPY: each column must come back as it went in. */
+    @Test
+    void everyColumnComesBackAsItWasReceived() {
+        Instant before = Instant.now();
+        try (MqttTestClient device = MqttTestClient.connect(brokerPort, "journal-columns")) {
+            device.publish("journalcol/température/1", Buffer.buffer(new byte[] { 0, (byte) 0xFF, 1 }), 1, false);
+            device.publish("journalcol/température/1", "21,5 °C", 0, false);
+        }
+        await().untilAsserted(() -> assertThat(entries("journalcol/température/1")).hasSize(2));
+        Instant after = Instant.now();
+        List<Map<String, Object>> entries = entries("journalcol/température/1");
+        assertThat(entries.get(0)).containsEntry("payloadBase64", "AP8B").containsEntry("qos", 1)
+                .containsEntry("retained", false);
+        assertThat(entries.get(1)).containsEntry("payload", "21,5 °C").containsEntry("qos", 0);
+        for (Map<String, Object> entry : entries) {
+            // PostgreSQL keeps microseconds
+            assertThat(Instant.parse((String) entry.get("receivedAt"))).isBetween(before.minusMillis(1), after);
+        }
+    }
+
     @Test
     void badParametersAreProblems() {
         given().queryParam("limit", 0).get("/api/journal").then().statusCode(400).contentType("application/problem+json");
         given().queryParam("from", "yesterday").get("/api/journal").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("ISO-8601"));
+    }
+
+    private static List<Map<String, Object>> entries(String topic) {
+        return given().queryParam("topic", topic).get("/api/journal").jsonPath().getList("$");
     }
 
     private static List<String> payloads(String topic) {
