@@ -67,7 +67,9 @@ final class PipelinedMqttSink implements ChannelHealth {
         session.publishCompletionHandler(this::acknowledged);
         session.publishCompletionExpirationHandler(id -> failAwaiting(id, "the broker did not acknowledge it in time"));
         shared.onStateChange(event -> {
-            if (event.getSessionState() == SessionState.DISCONNECTED) {
+            if (event.getSessionState() == SessionState.CONNECTED) {
+                FlushCoalescing.install(session);
+            } else if (event.getSessionState() == SessionState.DISCONNECTED) {
                 failAllAwaiting(event.getCause());
             }
         });
