@@ -174,12 +174,12 @@ journal_settle() {
 }
 # rows/s between the first and the last sample that grew; lag_max = the longest time from receipt to
 # commit of a batch's oldest row (CellHub's cellhub_journal_commit_lag_seconds_max).
-journal_report() { # label samples-file lag-max-seconds
-  awk -v l="$1" -v lag="$3" '
+journal_report() { # label samples-file lag-max-seconds dropped
+  awk -v l="$1" -v lag="$3" -v dropped="${4%%.*}" '
     NR == 1 { r0 = $2; prev = $2; prevt = $1; next }
     $2 != prev { if (a == "") { a = prevt; ra = prev } b = $1; rb = $2 }
     { prev = $2; prevt = $1 }
-    END { if (a != "" && b > a) printf "RESULT label=%s rows=%d rows_per_s=%.0f lag_max_s=%.3f\n", l, rb - r0, (rb - ra) / (b - a), lag }' "$2" >> "$RESULTS"
+    END { if (a != "" && b > a) printf "RESULT label=%s rows=%d rows_per_s=%.0f lag_max_s=%.3f dropped=%d\n", l, rb - r0, (rb - ra) / (b - a), lag, dropped }' "$2" >> "$RESULTS"
 }
 
 DATA_DIR=$WORK/cellhub-data
@@ -244,17 +244,24 @@ for q in 0 1; do
   stop_cellhub "cellhub-q$q"
 done
 
-# --- 4. the journal: QoS 1 throughput with every message committed to PostgreSQL before its PUBACK --
-start_cellhub journal 1 true
-journal_settle
-journal_sampler "$WORK/journal.txt" &
-SAMPLER=$!
-PIDS+=("$SAMPLER")
-bench journal-q1 average 1 "$N_Q1" 0
-journal_settle
-kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
-journal_report journal "$WORK/journal.txt" "$(metric cellhub_journal_commit_lag_seconds_max)"
-stop_cellhub journal
+# --- 4. the journal -----------------------------------------------------------------------------
+# QoS 1: every message committed to PostgreSQL before its PUBACK, so the broker's in-flight window
+# paces the writer (the durable throughput). QoS 0: nothing waits for a commit, so the inputs arrive
+# as fast as at QoS 0 without the journal and the rows/s are what the writer sustains.
+journal_run() { # label qos n
+  start_cellhub "$1" "$2" true
+  journal_settle
+  journal_sampler "$WORK/$1.txt" &
+  SAMPLER=$!
+  PIDS+=("$SAMPLER")
+  bench "$1-q$2" average "$2" "$3" 0
+  journal_settle
+  kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
+  journal_report "$1" "$WORK/$1.txt" "$(metric cellhub_journal_commit_lag_seconds_max)" "$(metric cellhub_journal_dropped_total)"
+  stop_cellhub "$1"
+}
+journal_run journal 1 "$N_Q1"
+journal_run journal0 0 "$N_Q0"
 
 # --- the table ---------------------------------------------------------------------------------
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
@@ -294,7 +301,7 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
         row("C processor, libmosquitto", "c-q" q, "onehop-q" q, "c-q" q)
         row("CellHub average", "cellhub-q" q, "onehop-q" q, "c-q" q)
       }
-      row("CellHub average, journal on", "journal-q1", "onehop-q1", "c-q1")
+      for (q = 0; q <= 1; q++) row("CellHub average, journal on", "journal" (q ? "" : "0") "-q" q, "onehop-q" q, "c-q" q)
       for (q = 0; q <= 1; q++) {
         row("latency: one hop", "latency-onehop-q" q, "", "")
         row("latency: C processor", "latency-c-q" q, "", "")
@@ -307,14 +314,16 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
         cpu("C processor", "c-q" q, q)
         cpu("CellHub", "cellhub-q" q, q)
       }
+      cpu("CellHub, journal on", "journal0-q0", 0)
       cpu("CellHub, journal on", "journal-q1", 1)
       print ""
-      if (seen["journal"]) printf "journal (QoS 1, every input and every average read back committed before its PUBACK): %s rows/s sustained, %s rows, longest receipt-to-commit lag %s s\n", v["journal", "rows_per_s"], v["journal", "rows"], v["journal", "lag_max_s"]
+      if (seen["journal"]) printf "journal, QoS 1 (every input and every average read back committed before its PUBACK): %s rows/s sustained, %s rows, longest receipt-to-commit lag %s s\n", v["journal", "rows_per_s"], v["journal", "rows"], v["journal", "lag_max_s"]
+      if (seen["journal0"]) printf "journal, QoS 0 (inputs as fast as they come; the writer sustains): %s rows/s, %s rows, longest receipt-to-commit lag %s s, %s QoS 0 rows dropped by a full queue\n", v["journal0", "rows_per_s"], v["journal0", "rows"], v["journal0", "lag_max_s"], v["journal0", "dropped"]
       for (q = 0; q <= 1; q++) {
         if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run (journal off): peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-cellhub-q" q, "ready_s"]
         if (seen["rss-c-q" q]) printf "C processor QoS %d: peak RSS %.1f MB\n", q, v["rss-c-q" q, "rss_kb"] / 1024
       }
-      if (seen["rss-journal"]) printf "CellHub journal run: peak RSS %.0f MB, ready %s s after start\n", v["rss-journal", "rss_kb"] / 1024, v["ready-journal", "ready_s"]
+      if (seen["rss-journal"]) printf "CellHub journal runs: peak RSS %.0f MB (QoS 1) and %.0f MB (QoS 0), ready %s s and %s s after start\n", v["rss-journal", "rss_kb"] / 1024, v["rss-journal0", "rss_kb"] / 1024, v["ready-journal", "ready_s"], v["ready-journal0", "ready_s"]
       if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
       for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
       for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]
