@@ -112,7 +112,9 @@ bench() { # label scenario qos n rate
   local line broker0 proc0=0
   broker0=$(cpu_ticks "$MOSQ_PID")
   [ -n "$PROC_PID" ] && proc0=$(cpu_ticks "$PROC_PID")
-  line=$(java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$BENCH_CP" io.cellhub.bench.Bench \
+  # C1 only: each scenario is a fresh JVM of a few seconds, and with C2 its JIT compiler took 60 % of
+  # the generator's CPU (async-profiler), which made the generator, not the broker, the one-hop ceiling.
+  line=$(java -Xms256m -Xmx1g -XX:+UseParallelGC -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.cellhub.bench.Bench \
     --port "$MQTT_PORT" --label "$1" --scenario "$2" --qos "$3" --n "$4" --rate "$5" \
     --cells "$CELLS" --base "$BASE" --quiet "$QUIET" --timeout 55 2> "$WORK/bench-$1.err" | grep '^RESULT' || true)
   if [ -z "$line" ]; then

@@ -1,13 +1,16 @@
 package io.cellhub.bench;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.impl.NetSocketInternal;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -172,8 +175,10 @@ public final class Bench {
                     pump(generator, genContext);
                 }
             });
-            generator.connect(port, host).onFailure(connected::completeExceptionally)
-                    .onSuccess(ack -> connected.complete(null));
+            generator.connect(port, host).onFailure(connected::completeExceptionally).onSuccess(ack -> {
+                coalesceFlushes(generator);
+                connected.complete(null);
+            });
         });
         connected.get(10, TimeUnit.SECONDS);
 
@@ -237,6 +242,22 @@ public final class Bench {
         report(ending);
         vertx.close();
         genVertx.close();
+    }
+
+    /**
+     * Lets the publishes of one turn of the event loop leave with one write. Vert.x flushes every packet:
+     * with one {@code write} per message the generator, not the broker, was the one-hop ceiling
+     * (38,800 msgs/s while Mosquitto used about 10 ms of CPU per 1,000 messages).
+     */
+    private static void coalesceFlushes(MqttClient client) {
+        try {
+            Field connection = client.getClass().getDeclaredField("connection");
+            connection.setAccessible(true);
+            NetSocketInternal socket = (NetSocketInternal) connection.get(client);
+            socket.channelHandlerContext().pipeline().addFirst(new FlushConsolidationHandler(256, true));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("generator: cannot coalesce flushes, one write per message (" + e + ")");
+        }
     }
 
     /** As fast as possible: batches of 256 per turn of the event loop; at QoS 1 within the window. */
