@@ -1,6 +1,5 @@
 package io.cellhub.broker;
 
-import java.lang.reflect.Field;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
@@ -84,18 +83,12 @@ final class Qos0RetainedKeeper extends AbstractInterceptHandler {
 
     private static Optional<IRetainedRepository> retainedStoreOf(Server server) {
         try {
-            Object postOffice = field(Server.class, "dispatcher").get(server);
-            return Optional.of((IRetainedRepository) field(postOffice.getClass(), "retainedRepository").get(postOffice));
+            Object postOffice = MoquetteFields.read(server, "dispatcher");
+            return Optional.of((IRetainedRepository) MoquetteFields.read(postOffice, "retainedRepository"));
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("Cannot reach Moquette's retained store (%s); retained messages published at QoS 0 will be "
                     + "discarded by the embedded broker", e.toString());
             return Optional.empty();
         }
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
     }
 }

@@ -1,6 +1,5 @@
 package io.cellhub.broker;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.concurrent.Callable;
 
@@ -28,9 +27,7 @@ final class SessionLoopRouter {
             return null;
         };
         try {
-            Field dispatcher = Server.class.getDeclaredField("dispatcher");
-            dispatcher.setAccessible(true);
-            Object postOffice = dispatcher.get(server);
+            Object postOffice = MoquetteFields.read(server, "dispatcher");
             Method route = postOffice.getClass().getDeclaredMethod("routeCommand", String.class, String.class, Callable.class);
             route.setAccessible(true);
             route.invoke(postOffice, clientId, description, contained);
