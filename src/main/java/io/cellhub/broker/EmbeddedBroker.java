@@ -95,6 +95,7 @@ public class EmbeddedBroker {
                 new IngestSubscriptionGuard(vertx, ingestClientId,
                         clientId -> SessionLoopRouter.run(server, clientId, "purging the session",
                                 () -> server.disconnectAndPurgeClientState(clientId)),
+                        clientId -> StoredSubscriptions.filterOf(server, clientId),
                         subscribed -> ingestSubscribed.fireAsync(subscribed)));
     }
 

@@ -1,7 +1,9 @@
 package io.cellhub.broker;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -20,6 +22,10 @@ import io.vertx.core.Vertx;
  * subscription from it follows within {@link #GRACE_MILLIS}, its broker-side session is purged and
  * the connection dropped (on the session's own loop: {@link SessionLoopRouter}). The connector reconnects, finds no session and subscribes again, which
  * also makes the broker re-send the retained messages.
+ * <p>
+ * A session the broker kept together with its subscription (CellHub restarted; the broker's store
+ * holds both) counts as subscribed at once. Without that, every restart waited out the grace, purged
+ * the session and reconnected: about 4 s more before CellHub was ready.
  */
 final class IngestSubscriptionGuard extends AbstractInterceptHandler {
 
@@ -31,16 +37,21 @@ final class IngestSubscriptionGuard extends AbstractInterceptHandler {
     private final Vertx vertx;
     private final String ingestClientId;
     private final Consumer<String> purgeSession;
+    private final Function<String, Optional<String>> storedFilter;
     private final Consumer<IngestSubscribed> subscribed;
     private final AtomicLong connectGeneration = new AtomicLong();
     private final AtomicLong subscribedGeneration = new AtomicLong(-1);
     private final AtomicLong attempts = new AtomicLong();
 
+    /**
+     * @param storedFilter a filter the broker already holds for a client's kept session, if any
+     */
     IngestSubscriptionGuard(Vertx vertx, String ingestClientId, Consumer<String> purgeSession,
-            Consumer<IngestSubscribed> subscribed) {
+            Function<String, Optional<String>> storedFilter, Consumer<IngestSubscribed> subscribed) {
         this.vertx = vertx;
         this.ingestClientId = ingestClientId;
         this.purgeSession = purgeSession;
+        this.storedFilter = storedFilter;
         this.subscribed = subscribed;
     }
 
@@ -60,6 +71,14 @@ final class IngestSubscriptionGuard extends AbstractInterceptHandler {
             return;
         }
         long generation = connectGeneration.incrementAndGet();
+        Optional<String> kept = msg.isCleanSession() ? Optional.empty() : storedFilter.apply(ingestClientId);
+        if (kept.isPresent()) {
+            LOG.infof("Ingest session '%s' holds its subscription to '%s' in the broker's store", ingestClientId, kept.get());
+            subscribedGeneration.set(generation);
+            attempts.set(0);
+            subscribed.accept(new IngestSubscribed(ingestClientId, kept.get()));
+            return;
+        }
         vertx.setTimer(GRACE_MILLIS, t -> {
             if (subscribedGeneration.get() >= generation || connectGeneration.get() != generation) {
                 return;
