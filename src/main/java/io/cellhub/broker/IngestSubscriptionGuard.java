@@ -20,8 +20,9 @@ import io.vertx.core.Vertx;
  * The SmallRye connector subscribes the instant CONNACK arrives, and when the broker reports an
  * existing session it does not subscribe at all. So: when the ingest client connects and no
  * subscription from it follows within {@link #GRACE_MILLIS}, its broker-side session is purged and
- * the connection dropped (on the session's own loop: {@link SessionLoopRouter}). The connector reconnects, finds no session and subscribes again, which
- * also makes the broker re-send the retained messages.
+ * the connection dropped (on the session's own loop: {@link SessionLoopRouter}). The connector
+ * reconnects, finds no session and subscribes again, which also makes the broker re-send the retained
+ * messages.
  * <p>
  * A session the broker kept together with its subscription (CellHub restarted; the broker's store
  * holds both) counts as subscribed at once. Without that, every restart waited out the grace, purged

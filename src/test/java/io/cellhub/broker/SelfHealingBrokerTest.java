@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.cellhub.support.FreePort;
 import io.cellhub.support.MqttTestClient;
-import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 
@@ -38,15 +36,9 @@ class SelfHealingBrokerTest {
     @BeforeEach
     void start() throws Exception {
         port = FreePort.find();
-        Properties properties = new Properties();
-        properties.setProperty("host", "127.0.0.1");
-        properties.setProperty("port", String.valueOf(port));
-        properties.setProperty("websocket_port", "disabled");
-        properties.setProperty("allow_anonymous", "true");
-        properties.setProperty("persistence_enabled", "true");
-        properties.setProperty("data_path", Files.createDirectories(dataDir.resolve("broker")).toString());
-        properties.setProperty("telemetry_enabled", "false");
-        broker = new SelfHealingBroker(() -> new MemoryConfig(properties), server -> List.of(), new FaultyFilterPolicy());
+        Path brokerDir = Files.createDirectories(dataDir.resolve("broker"));
+        broker = new SelfHealingBroker(() -> SessionLoops.moquetteConfig(port, brokerDir), server -> List.of(),
+                new FaultyFilterPolicy());
         broker.start();
     }
 
@@ -67,14 +59,7 @@ class SelfHealingBrokerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> broker.restarts() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> !faulty.isConnected());
         faulty.close();
-        for (int i = 0; i < 4; i++) { // client ids that land on different session loops
-            try (MqttTestClient subscriber = MqttTestClient.connect(port, "after-restart-sub-" + i);
-                    MqttTestClient publisher = MqttTestClient.connect(port, "after-restart-pub-" + i)) {
-                subscriber.subscribe("cells/" + i, 0); // QoS 0: a subscriber's PUBACK can kill a loop itself
-                publisher.publishAcknowledged("cells/" + i, "v" + i);
-                assertThat(subscriber.next("cells/" + i).payload()).isEqualTo("v" + i);
-            }
-        }
+        SessionLoops.assertEveryLoopServes(port, "after-restart");
         try (MqttTestClient late = MqttTestClient.connect(port, "late")) {
             late.subscribe("cells/state", 0);
             assertThat(late.next("cells/state").payload()).isEqualTo("kept");

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.cellhub.support.FreePort;
 import io.cellhub.support.MqttTestClient;
 import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 
 /**
  * Actions routed onto a real Moquette broker's session loops, as the ingest guard's purge is. The
@@ -35,16 +33,8 @@ class SessionLoopRouterTest {
     @BeforeEach
     void start() throws Exception {
         port = FreePort.find();
-        Properties properties = new Properties();
-        properties.setProperty("host", "127.0.0.1");
-        properties.setProperty("port", String.valueOf(port));
-        properties.setProperty("websocket_port", "disabled");
-        properties.setProperty("allow_anonymous", "true");
-        properties.setProperty("persistence_enabled", "true");
-        properties.setProperty("data_path", dataDir.toString());
-        properties.setProperty("telemetry_enabled", "false");
         server = new Server();
-        server.startServer(new MemoryConfig(properties), List.of());
+        server.startServer(SessionLoops.moquetteConfig(port, dataDir), List.of());
     }
 
     @AfterEach
