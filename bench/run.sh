@@ -1,35 +1,48 @@
 #!/usr/bin/env bash
-# CellHub's benchmark: Debian's Mosquitto on a free loopback port, the load generator and sink
-# (bench/src, a JVM of its own), CellHub's packaged jar against that broker, and optionally the C
-# reference processor (bench/c/avg.c, needs gcc and libmosquitto-dev). Prints one table.
+# CellHub's benchmark: Debian's Mosquitto on a free loopback port, the load generator and sink, the
+# reference processors and CellHub's packaged jar against that broker. Prints one table.
+#
+# The generator and sink: bench/c/loadgen.c on libmosquitto when gcc and libmosquitto-dev are there
+# (it reaches the broker's limit one hop), else the JVM one in bench/src; the fan-out scenario always
+# uses the JVM one (it hosts the SSE clients). The reference processors, each run when it can be:
+# C on libmosquitto (bench/c/avg.c), Python paho-mqtt (bench/references/avg_paho.py, Debian's
+# python3-paho-mqtt) and Node-RED 4.1 (bench/references/nodered, installed from npm on first use).
 #
 #   bench/run.sh                full run (each scenario stops by itself within a minute)
 #   bench/run.sh --smoke        every scenario with tiny N, no thresholds (CI)
 #   bench/run.sh --jfr          also record CellHub with JFR (files kept in the work directory)
 #   bench/run.sh --keep         keep the work directory (logs, broker config, JFR)
-#   bench/run.sh --no-c         skip the C reference
+#   bench/run.sh --no-c         skip the C reference processor
+#   bench/run.sh --no-paho      skip the paho reference processor
+#   bench/run.sh --no-nodered   skip the Node-RED reference processor
+#   bench/run.sh --java-generator  the JVM generator for every scenario
 #   bench/run.sh --cellhub-only only CellHub's scenarios (no ceilings, so no ratios): for iterating
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 COMMAND="bench/run.sh $*"
 
-SMOKE=false JFR=false KEEP=false WITH_C=true REFERENCES=true
+SMOKE=false JFR=false KEEP=false WITH_C=true WITH_PAHO=true WITH_NODERED=true REFERENCES=true C_GENERATOR=true
 for arg in "$@"; do
   case "$arg" in
     --smoke) SMOKE=true ;;
     --jfr) JFR=true KEEP=true ;;
     --keep) KEEP=true ;;
     --no-c) WITH_C=false ;;
-    --cellhub-only) REFERENCES=false WITH_C=false ;;
+    --no-paho) WITH_PAHO=false ;;
+    --no-nodered) WITH_NODERED=false ;;
+    --java-generator) C_GENERATOR=false ;;
+    --cellhub-only) REFERENCES=false WITH_C=false WITH_PAHO=false WITH_NODERED=false ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
 
 if $SMOKE; then
   N_Q0=2000 N_Q1=1000 LAT_RATE=500 LAT_SECONDS=2 QUIET=2 WARMUP=0
+  FAN_RATE=500 FAN_SECONDS=2 SSE_CLIENTS=5 SLOW_CLIENTS=1
 else
   N_Q0=100000 N_Q1=50000 LAT_RATE=2000 LAT_SECONDS=10 QUIET=10 WARMUP=60000
+  FAN_RATE=10000 FAN_SECONDS=10 SSE_CLIENTS=100 SLOW_CLIENTS=10
 fi
 CELLS=100
 
@@ -52,13 +65,20 @@ BENCH_CP="$BENCH_JAR:$ROOT/bench/target/lib/*"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cellhub-bench.XXXXXX")
 RESULTS=$WORK/results.txt
 : > "$RESULTS"
-C_AVG=""
-if $WITH_C; then
-  if command -v gcc >/dev/null && [ -f /usr/include/mosquitto.h ]; then
-    gcc -O2 -o "$WORK/avg" bench/c/avg.c -lmosquitto && C_AVG=$WORK/avg
-  else
-    echo "# no C reference: needs gcc and libmosquitto-dev (apt-get install -y libmosquitto-dev)" >&2
-  fi
+C_AVG="" LOADGEN=""
+if command -v gcc >/dev/null && [ -f /usr/include/mosquitto.h ]; then
+  $WITH_C && gcc -O2 -o "$WORK/avg" bench/c/avg.c -lmosquitto && C_AVG=$WORK/avg
+  $C_GENERATOR && gcc -O2 -o "$WORK/loadgen" bench/c/loadgen.c -lmosquitto -lpthread && LOADGEN=$WORK/loadgen
+else
+  echo "# no C reference and no C generator: needs gcc and libmosquitto-dev (apt-get install -y libmosquitto-dev)" >&2
+fi
+if $WITH_PAHO && ! /usr/bin/python3 -c 'import paho.mqtt.client' 2>/dev/null; then
+  echo "# no paho reference: needs Debian's python3-paho-mqtt (apt-get install -y python3-paho-mqtt)" >&2
+  WITH_PAHO=false
+fi
+if $WITH_NODERED && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+  echo "# no Node-RED reference: needs node and npm" >&2
+  WITH_NODERED=false
 fi
 
 PIDS=()
@@ -87,6 +107,7 @@ cat > "$WORK/mosquitto.conf" <<EOF
 listener $MQTT_PORT 127.0.0.1
 allow_anonymous true
 persistence false
+set_tcp_nodelay true
 max_queued_messages 0
 max_inflight_messages 1000
 log_type error
@@ -107,16 +128,18 @@ cpu_ticks() { # pid
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 PROC_PID="" # the processor under test (C or CellHub), when there is one
 BASE=0
-bench() { # label scenario qos n rate
+bench() { # label scenario qos n rate [more generator options]
   BASE=$((BASE + 1000))
   local line broker0 proc0=0
   broker0=$(cpu_ticks "$MOSQ_PID")
   [ -n "$PROC_PID" ] && proc0=$(cpu_ticks "$PROC_PID")
+  local generator=(java -Xms256m -Xmx1g -XX:+UseParallelGC -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.cellhub.bench.Bench)
   # C1 only: each scenario is a fresh JVM of a few seconds, and with C2 its JIT compiler took 60 % of
   # the generator's CPU (async-profiler), which made the generator, not the broker, the one-hop ceiling.
-  line=$(java -Xms256m -Xmx1g -XX:+UseParallelGC -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.cellhub.bench.Bench \
+  [ -n "$LOADGEN" ] && [ "$2" != fanout ] && generator=("$LOADGEN")
+  line=$("${generator[@]}" \
     --port "$MQTT_PORT" --label "$1" --scenario "$2" --qos "$3" --n "$4" --rate "$5" \
-    --cells "$CELLS" --base "$BASE" --quiet "$QUIET" --timeout 55 2> "$WORK/bench-$1.err" | grep '^RESULT' || true)
+    --cells "$CELLS" --base "$BASE" --quiet "$QUIET" --timeout 55 "${@:6}" 2> "$WORK/bench-$1.err" | grep '^RESULT' || true)
   if [ -z "$line" ]; then
     echo "# $1: the generator printed no result" >&2; cat "$WORK/bench-$1.err" >&2
     line="RESULT label=$1 scenario=$2 qos=$3 n=$4 ending=failed"
@@ -135,23 +158,50 @@ if $REFERENCES; then
   bench latency-onehop-q1 onehop 1 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
 fi
 
-# --- 2. the C reference processor (two hops) ---------------------------------------------------
-if [ -n "$C_AVG" ]; then
-  for q in 0 1; do
-    "$C_AVG" 127.0.0.1 "$MQTT_PORT" "$q" > "$WORK/c-q$q.log" 2>&1 &
-    C_PID=$!
-    PROC_PID=$C_PID
-    PIDS+=("$C_PID")
-    for _ in $(seq 50); do grep -q ready "$WORK/c-q$q.log" && break; sleep 0.1; done
-    n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
-    bench "c-q$q" average "$q" "$n" 0
-    bench "latency-c-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
-    rss=$(awk '/VmHWM/ {print $2}' "/proc/$C_PID/status" 2>/dev/null || echo 0)
-    echo "RESULT label=rss-c-q$q rss_kb=$rss" >> "$RESULTS"
-    kill "$C_PID"; wait "$C_PID" 2>/dev/null || true
-    PROC_PID=""
+# Every processor gets the same warm-up before it is measured: 15 s at a rate a fresh JVM takes while
+# its JIT compiler is busy, then one run as fast as it goes. Without the second, C2 was still compiling
+# during CellHub's measured QoS 1 run (46 % of its CPU, async-profiler), and the run measured start-up.
+warm_up() { # label qos
+  [ "$WARMUP" -gt 0 ] || return 0
+  local n=$N_Q0; [ "$2" = 1 ] && n=$N_Q1
+  bench "warmup-$1" average "$2" "$WARMUP" $((WARMUP / 15))
+  bench "warmup2-$1" average "$2" "$n" 0
+}
+
+# --- 2. the reference processors (two hops) ------------------------------------------------------
+# Starts one (command ... with HOST PORT QOS appended by the caller), waits for its "ready" line (its
+# subscriptions are in place), warms it up, measures throughput and latency and its peak RSS.
+reference() { # name qos seconds-to-ready command...
+  local name=$1 q=$2 wait=$3 pid n
+  shift 3
+  "$@" > "$WORK/$name-q$q.log" 2> "$WORK/$name-q$q.err" &
+  pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq $((wait * 10))); do
+    grep -qx ready "$WORK/$name-q$q.log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
   done
-fi
+  if ! grep -qx ready "$WORK/$name-q$q.log"; then
+    echo "# $name did not become ready; its log:" >&2; tail -20 "$WORK/$name-q$q.err" >&2
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    return 0
+  fi
+  PROC_PID=$pid
+  warm_up "$name-q$q" "$q"
+  n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
+  bench "$name-q$q" average "$q" "$n" 0
+  bench "latency-$name-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  echo "RESULT label=rss-$name-q$q rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)" >> "$RESULTS"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  PROC_PID=""
+}
+for q in 0 1; do
+  [ -n "$C_AVG" ] && reference c "$q" 5 "$C_AVG" 127.0.0.1 "$MQTT_PORT" "$q"
+  $WITH_PAHO && reference paho "$q" 10 /usr/bin/python3 bench/references/avg_paho.py 127.0.0.1 "$MQTT_PORT" "$q"
+  # The first start installs Node-RED from npm (npm ci): up to a few minutes.
+  $WITH_NODERED && reference nodered "$q" 300 bench/references/nodered/start.sh 127.0.0.1 "$MQTT_PORT" "$q" "$WORK/nodered-q$q"
+done
 
 # --- 3. CellHub ---------------------------------------------------------------------------------
 metric() { # name: the sum of a metric's samples
@@ -223,10 +273,7 @@ start_cellhub() { # label qos journal
     echo "CellHub did not become ready; its log:" >&2; tail -50 "$WORK/cellhub-$1.log" >&2; exit 1
   fi
   awk -v l="ready-$1" -v a="$started" -v b="$ready" 'BEGIN {printf "RESULT label=%s ready_s=%.1f\n", l, b - a}' >> "$RESULTS"
-  # Warm-up: 15 s at a rate the JVM takes while its JIT compiler is still busy, so the measured runs
-  # see compiled code (a fresh JVM spends more CPU compiling than processing in its first seconds).
-  [ "$WARMUP" -gt 0 ] && bench "warmup-$1" average "$2" "$WARMUP" $((WARMUP / 15))
-  return 0
+  warm_up "$1" "$2"
 }
 stop_cellhub() { # label
   local rss
@@ -246,7 +293,20 @@ for q in 0 1; do
   stop_cellhub "cellhub-q$q"
 done
 
-# --- 4. the journal -----------------------------------------------------------------------------
+# --- 4. fan-out: browsers on the live stream ---------------------------------------------------
+# The same fixed-rate job twice on one CellHub: without stream clients, then with SSE clients on '#'
+# (some never read, so CellHub has to coalesce their values). The generator measures CellHub's heap
+# after a full GC (jcmd) before the clients connect, before they leave and after.
+start_cellhub fanout 0 false
+fan_options=(--http-port "$HTTP_PORT" --sse-clients "$SSE_CLIENTS" --slow-clients "$SLOW_CLIENTS" --cellhub-pid "$CH_PID")
+# A second warm-up, with the clients, so that the stream's code is compiled before the measured runs:
+# without it C2 used 4.3 s of CPU during the fan-out run, on 2 cores.
+[ "$WARMUP" -gt 0 ] && bench warmup-fanout-sse fanout 0 "$WARMUP" $((WARMUP / 15)) "${fan_options[@]}"
+bench fanout-base average 0 $((FAN_RATE * FAN_SECONDS)) "$FAN_RATE"
+bench fanout fanout 0 $((FAN_RATE * FAN_SECONDS)) "$FAN_RATE" "${fan_options[@]}"
+stop_cellhub fanout
+
+# --- 5. the journal -----------------------------------------------------------------------------
 # QoS 1: every message committed to PostgreSQL before its PUBACK, so the broker's in-flight window
 # paces the writer (the durable throughput). QoS 0: nothing waits for a commit, so the inputs arrive
 # as fast as at QoS 0 without the journal and the rows/s are what the writer sustains.
@@ -271,7 +331,8 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo
   echo "CellHub benchmark $(date -u '+%Y-%m-%d %H:%M UTC')$($SMOKE && echo ' (SMOKE: tiny N, figures meaningless)')"
   echo "machine: $(nproc) cores, ${CPU:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-  echo "broker: $("$MOSQUITTO" -h 2>/dev/null | head -1), max_queued_messages 0, max_inflight_messages 1000; $(java -version 2>&1 | head -1)"
+  echo "broker: $("$MOSQUITTO" -h 2>/dev/null | head -1), set_tcp_nodelay true, max_queued_messages 0, max_inflight_messages 1000; $(java -version 2>&1 | head -1)"
+  echo "generator and sink: $([ -n "$LOADGEN" ] && echo "bench/c/loadgen.c on libmosquitto (the fan-out run: the JVM one, bench/src)" || echo "the JVM one, bench/src"); every processor warmed up alike first (15 s paced, one full-speed run)"
   echo "command: $COMMAND"
   echo
   awk -v cells="$CELLS" '
@@ -283,49 +344,76 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
       if (!seen[label]) return
       printf "  QoS %d %-22s broker %5s ms", q, name, v[label, "broker_cpu_ms_per_1k"]
       if (v[label, "proc_cpu_ms_per_1k"] != "") printf ", processor %5s ms", v[label, "proc_cpu_ms_per_1k"]
+      if (v[label, "generator_cpu_ms_per_1k"] != "") printf ", generator %5s ms", v[label, "generator_cpu_ms_per_1k"]
       printf "\n"
     }
-    function row(name, label, ceil, cref,   r1, r2) {
+    function ratio(label, ref) {
+      return (ref != "" && label !~ /^latency/ && v[ref, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ref, "msgs_per_s"]) : "-"
+    }
+    # ratios to the one-hop ceiling, the C processor and Node-RED of the same QoS in this run
+    function row(name, label, q,   r1, r2, r3, rate) {
       if (!seen[label]) return
-      r1 = (v[ceil, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ceil, "msgs_per_s"]) : "-"
-      r2 = (cref != "" && v[cref, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[cref, "msgs_per_s"]) : "-"
-      if (label ~ /^latency/) { r1 = "-"; r2 = "-" }
-      rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; anylost = 1 }
-      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %8s | %6s |\n", name, v[label, "qos"], \
+      r1 = ratio(label, "onehop-q" q); r2 = ratio(label, "c-q" q); r3 = ratio(label, "nodered-q" q)
+      rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; r3 = r3 "!"; anylost = 1 }
+      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", name, v[label, "qos"], \
         (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), rate, \
-        v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2
+        v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2, r3
     }
     END {
-      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %8s | %6s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C"
-      print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|----------|--------|"
+      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C", "x Node-RED"
+      print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|---------|-------|------------|"
       for (q = 0; q <= 1; q++) {
-        row("one-hop ceiling (no processor)", "onehop-q" q, "onehop-q" q, "")
-        row("C processor, libmosquitto", "c-q" q, "onehop-q" q, "c-q" q)
-        row("CellHub average", "cellhub-q" q, "onehop-q" q, "c-q" q)
+        row("one-hop ceiling (no processor)", "onehop-q" q, q)
+        row("C processor, libmosquitto", "c-q" q, q)
+        row("Python paho-mqtt 1.6.1 processor", "paho-q" q, q)
+        row("Node-RED 4.1 flow", "nodered-q" q, q)
+        row("CellHub average", "cellhub-q" q, q)
       }
-      for (q = 0; q <= 1; q++) row("CellHub average, journal on", "journal" (q ? "" : "0") "-q" q, "onehop-q" q, "c-q" q)
+      for (q = 0; q <= 1; q++) row("CellHub average, journal on", "journal" (q ? "" : "0") "-q" q, q)
       for (q = 0; q <= 1; q++) {
-        row("latency: one hop", "latency-onehop-q" q, "", "")
-        row("latency: C processor", "latency-c-q" q, "", "")
-        row("latency: CellHub", "latency-cellhub-q" q, "", "")
+        row("latency: one hop", "latency-onehop-q" q, q)
+        row("latency: C processor", "latency-c-q" q, q)
+        row("latency: paho processor", "latency-paho-q" q, q)
+        row("latency: Node-RED flow", "latency-nodered-q" q, q)
+        row("latency: CellHub", "latency-cellhub-q" q, q)
       }
+      row("fan-out: no SSE clients", "fanout-base", "")
+      row(sprintf("fan-out: %s SSE clients (%s slow)", v["fanout", "sse_clients"], v["fanout", "slow_clients"]), "fanout", "")
       print ""
-      print "CPU per 1,000 inputs (ms, user + system; 2 cores shared by broker, generator and processor):"
+      print "CPU per 1,000 inputs (ms, user + system; 2 cores shared by broker, generator and processor; a JVM generator"
+      print "counts its start-up, and in the fan-out run the SSE clients it hosts):"
       for (q = 0; q <= 1; q++) {
         cpu("one-hop ceiling", "onehop-q" q, q)
         cpu("C processor", "c-q" q, q)
+        cpu("paho processor", "paho-q" q, q)
+        cpu("Node-RED flow", "nodered-q" q, q)
         cpu("CellHub", "cellhub-q" q, q)
       }
       cpu("CellHub, journal on", "journal0-q0", 0)
       cpu("CellHub, journal on", "journal-q1", 1)
+      cpu("CellHub, no SSE", "fanout-base", 0)
+      cpu("CellHub, SSE clients", "fanout", 0)
       print ""
       if (seen["journal"]) printf "journal, QoS 1 (every input and every average read back committed before its PUBACK): %s rows/s sustained, %s rows, longest receipt-to-commit lag %s s\n", v["journal", "rows_per_s"], v["journal", "rows"], v["journal", "lag_max_s"]
       if (seen["journal0"]) printf "journal, QoS 0 (inputs as fast as they come; the writer sustains): %s rows/s, %s rows, longest receipt-to-commit lag %s s, %s QoS 0 rows dropped by a full queue\n", v["journal0", "rows_per_s"], v["journal0", "rows"], v["journal0", "lag_max_s"], v["journal0", "dropped"]
       for (q = 0; q <= 1; q++) {
         if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run (journal off): peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-cellhub-q" q, "ready_s"]
         if (seen["rss-c-q" q]) printf "C processor QoS %d: peak RSS %.1f MB\n", q, v["rss-c-q" q, "rss_kb"] / 1024
+        if (seen["rss-paho-q" q]) printf "paho processor QoS %d: peak RSS %.1f MB\n", q, v["rss-paho-q" q, "rss_kb"] / 1024
+        if (seen["rss-nodered-q" q]) printf "Node-RED QoS %d: peak RSS %.0f MB\n", q, v["rss-nodered-q" q, "rss_kb"] / 1024
       }
       if (seen["rss-journal"]) printf "CellHub journal runs: peak RSS %.0f MB (QoS 1) and %.0f MB (QoS 0), ready %s s and %s s after start\n", v["rss-journal", "rss_kb"] / 1024, v["rss-journal0", "rss_kb"] / 1024, v["ready-journal", "ready_s"], v["ready-journal0", "ready_s"]
+      if (seen["fanout"]) {
+        printf "fan-out: %s SSE clients on # (%s never read): %s/%s/%s events per fast client (min/median/max), %s resyncs; CellHub dropped %s values for the slow clients (%s for the fast ones, %s in all)\n", \
+          v["fanout", "sse_clients"], v["fanout", "slow_clients"], v["fanout", "events_per_client_min"], v["fanout", "events_per_client_median"], \
+          v["fanout", "events_per_client_max"], v["fanout", "resyncs"], v["fanout", "sse_dropped_slow"], v["fanout", "sse_dropped_fast"], v["fanout", "sse_dropped"]
+        printf "fan-out: CellHub wrote %s values into the connections of the slow clients in all (what their buffers took), %s resyncs for them\n", v["fanout", "sse_sent_slow"], v["fanout", "sse_resyncs_slow"]
+        printf "fan-out: CellHub heap after a full GC %s MB without clients, %s MB with them, %s MB after they left (the new topics of the run stay); peak RSS %.0f MB\n", \
+          v["fanout", "heap_after_gc_mb_before"], v["fanout", "heap_after_gc_mb_with_clients"], v["fanout", "heap_after_gc_mb_after_close"], v["rss-fanout", "rss_kb"] / 1024
+        printf "fan-out: ingest %s msgs/s (lost %s) with the clients vs %s msgs/s (lost %s) without\n", \
+          v["fanout", "msgs_per_s"], v["fanout", "lost"], v["fanout-base", "msgs_per_s"], v["fanout-base", "lost"]
+        if (v["fanout", "sse_ended"] > 0) printf "note: fanout: CellHub ended %s of the stream connections during the run\n", v["fanout", "sse_ended"]
+      }
       if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
       for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
       for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]
@@ -333,5 +421,6 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
     }' "$RESULTS"
   echo
   echo "msgs/s = inputs published / (last expected message received - first publish); lost/dup counted by the sink;"
-  echo "latency = publish call to receipt at the sink (same JVM clock). x 1-hop, x C: ratio to the same QoS in this run."
+  echo "latency = publish call to receipt at the sink (one process, one monotonic clock)."
+  echo "x 1-hop, x C, x Node-RED: ratio to the same QoS in this run."
 } | tee "$WORK/table.txt"

@@ -10,6 +10,8 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>{@code --scenario onehop}: the sink subscribes to the inputs themselves (no processor), expects n.</li>
  * <li>{@code --scenario average}: the sink subscribes to {@code +/avgtemperature}, expects n - cells.</li>
+ * <li>{@code --scenario fanout}: the average job while {@code --sse-clients} browsers, {@code --slow-clients}
+ * of them never reading, are on CellHub's live stream ({@code --http-port}); CellHub's heap after a full GC
+ * ({@code --cellhub-pid}, with jcmd) before they connect, while they are attached and after they left.
+ * See {@link FanOut}.</li>
  * </ul>
  * {@code --rate 0} publishes as fast as the connection takes it (QoS 1: a window of in-flight
  * messages); {@code --rate R} publishes R msg/s. The run ends when everything arrived, or
@@ -64,6 +70,7 @@ public final class Bench {
     private final CompletableFuture<Void> allReceived = new CompletableFuture<>();
     private final CompletableFuture<Void> allPublished = new CompletableFuture<>();
     private final int expected;
+    private final FanOut fanOut;
 
     // generator state, confined to the generator's context
     private int next;
@@ -87,8 +94,8 @@ public final class Bench {
         window = Integer.parseInt(o.getOrDefault("window", "1000"));
         quietSeconds = Double.parseDouble(o.getOrDefault("quiet", "5"));
         timeoutSeconds = Double.parseDouble(o.getOrDefault("timeout", "55"));
-        if (!scenario.equals("onehop") && !scenario.equals("average")) {
-            throw new IllegalArgumentException("--scenario must be onehop or average, is " + scenario);
+        if (!scenario.equals("onehop") && !scenario.equals("average") && !scenario.equals("fanout")) {
+            throw new IllegalArgumentException("--scenario must be onehop, average or fanout, is " + scenario);
         }
         if (cells % 2 != 0) {
             throw new IllegalArgumentException("--cells must be even, so that every average is an integer");
@@ -96,6 +103,7 @@ public final class Bench {
         sentAt = new long[n];
         receivedAt = new long[n];
         expected = scenario.equals("onehop") ? n : Math.max(0, n - cells);
+        fanOut = scenario.equals("fanout") ? new FanOut(o, host) : null;
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,7 +114,12 @@ public final class Bench {
             }
             o.put(args[i].substring(2), args[++i]);
         }
-        new Bench(o).run();
+        try {
+            new Bench(o).run();
+        } catch (Exception e) {
+            e.printStackTrace(); // and exit: the Vert.x threads would keep the JVM alive
+            System.exit(1);
+        }
         System.exit(0);
     }
 
@@ -128,6 +141,9 @@ public final class Bench {
     }
 
     private void run() throws Exception {
+        if (fanOut != null) {
+            fanOut.start();
+        }
         Vertx vertx = Vertx.vertx();
         long id = ProcessHandle.current().pid();
         Context sinkContext = vertx.getOrCreateContext();
@@ -239,7 +255,7 @@ public final class Bench {
         } catch (Exception e) {
             // as above
         }
-        report(ending);
+        report(ending, fanOut == null ? "" : fanOut.finish());
         vertx.close();
         genVertx.close();
     }
@@ -336,7 +352,7 @@ public final class Bench {
         }
     }
 
-    private void report(String ending) {
+    private void report(String ending, String scenarioFields) {
         int first = scenario.equals("onehop") ? 0 : cells;
         long[] latencies = new long[expected];
         int count = 0;
@@ -350,6 +366,7 @@ public final class Bench {
         Arrays.sort(latencies, 0, count);
         double seconds = count == 0 ? 0 : (lastReceived - startNanos) / 1e9;
         double rateOut = seconds > 0 ? (published.get() - publishFailures.get()) / seconds : 0;
+        long cpuMillis = cpuMillis();
         StringBuilder line = new StringBuilder("RESULT");
         line.append(" label=").append(label)
                 .append(" scenario=").append(scenario)
@@ -370,8 +387,16 @@ public final class Bench {
                 .append(" max_ms=").append(millis(count == 0 ? -1 : latencies[count - 1]))
                 .append(" ending=").append(ending)
                 .append(" generator_connection=").append(generatorClosed == null ? "open" : "lost-during-run")
-                .append(" sink_connection=").append(sinkClosed == null ? "open" : "lost-during-run");
+                .append(" sink_connection=").append(sinkClosed == null ? "open" : "lost-during-run")
+                .append(" generator_cpu_ms_per_1k=").append(cpuMillis < 0 ? "-" : String.valueOf(cpuMillis * 1000 / Math.max(1, n)))
+                .append(scenarioFields);
         System.out.println(line);
+    }
+
+    /** This JVM's CPU time so far (user + system), start-up included: it shares the machine's cores. */
+    private static long cpuMillis() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1_000_000 : -1;
     }
 
     private static long percentile(long[] sorted, int count, double p) {
