@@ -2,6 +2,7 @@ package io.cellhub.stream;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,6 +24,15 @@ public interface StreamConfig {
     /** How often an idle connection gets a comment line, so proxies keep it open. */
     @WithDefault("15s")
     Duration heartbeat();
+
+    /**
+     * The socket send buffer of each stream connection (HTTP/1.1; the kernel doubles it). Values wait
+     * in it, and only once it is full does CellHub start coalescing for a client that stopped reading:
+     * left to the kernel's autotuning it grows to {@code net.ipv4.tcp_wmem}'s maximum, often 4 MiB per
+     * stalled browser.
+     */
+    @WithDefault("64K")
+    MemorySize sendBuffer();
 
     /** Most concurrent stream clients; further ones get 503. */
     @WithDefault("1000")

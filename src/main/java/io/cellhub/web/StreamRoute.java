@@ -6,10 +6,15 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cellhub.stream.StreamConfig;
 import io.cellhub.stream.TopicStream;
 import io.cellhub.topic.InvalidTopicException;
 import io.cellhub.topic.TopicFilter;
+import io.netty.channel.ChannelOption;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -24,10 +29,12 @@ class StreamRoute {
     static final String PATH = "/api/stream";
 
     private final TopicStream stream;
+    private final StreamConfig config;
     private final ObjectMapper json;
 
-    StreamRoute(TopicStream stream, ObjectMapper json) {
+    StreamRoute(TopicStream stream, StreamConfig config, ObjectMapper json) {
         this.stream = stream;
+        this.config = config;
         this.json = json;
     }
 
@@ -54,8 +61,20 @@ class StreamRoute {
                     "Too many stream clients are connected (cellhub.sse.max-clients). Close a dashboard tab or raise the limit.");
             return;
         }
+        limitSendBuffer(context.request());
         // The first bytes make EventSource fire 'open'; 'retry' sets its reconnect delay.
         response.write("retry: 2000\n: connected\n\n");
+    }
+
+    /**
+     * Bounds what a stalled client holds in the kernel (cellhub.sse.send-buffer). Not for HTTP/2, where
+     * the connection carries other requests too. Vert.x has no per-connection API for it, so this
+     * reaches the connection's Netty channel.
+     */
+    private void limitSendBuffer(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_2 && request.connection() instanceof ConnectionBase connection) {
+            connection.channel().config().setOption(ChannelOption.SO_SNDBUF, (int) config.sendBuffer().asLongValue());
+        }
     }
 
     private void problem(RoutingContext context, int status, String title, String detail) {

@@ -140,6 +140,32 @@ class TopicStreamTest {
                 .body(containsString("cellhub_sse_events_total{outcome=\"dropped\"}"));
     }
 
+    /**
+     * What a stalled reader holds before CellHub coalesces for it is bounded by the connection's send
+     * buffer (cellhub.sse.send-buffer, 64 KiB, doubled by the kernel), Netty's write queue (64 KiB) and
+     * one tick's batch (50 values of 2 KiB here), not by the kernel's autotuned maximum (4 MiB by
+     * default on Linux, some 2,000 of these values).
+     */
+    @Test
+    void aStalledReaderTakesNoMoreThanItsSendBufferBeforeItsValuesAreCoalesced() {
+        String padding = "x".repeat(2048);
+        try (SseTestClient stalled = SseTestClient.slow(base, "bounded/#")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamClients("bounded/#").size() == 1);
+            int round = 0;
+            while (count(stalled, "bounded/#", "dropped") == 0) {
+                assertThat(round).as("rounds published before CellHub coalesced for the stalled reader").isLessThan(400);
+                round++;
+                for (int t = 0; t < 50; t++) {
+                    device.publish("bounded/t" + t, round + ":" + padding, 0, false);
+                }
+                device.publishAcknowledged("bounded/round", String.valueOf(round));
+                sleep(100); // one stream tick: each round is a batch of its own
+            }
+            long written = count(stalled, "bounded/#", "sent");
+            assertThat(written * 2048).as("bytes CellHub wrote to the stalled reader before coalescing").isLessThan(640L << 10);
+        }
+    }
+
     @Test
     void clientsListShowsEachConnectionWithItsFilter() {
         try (SseTestClient client = SseTestClient.fast(base, "listed/+/x")) {
@@ -166,9 +192,14 @@ class TopicStreamTest {
     }
 
     private static long dropped(SseTestClient client) {
-        return streamClients("coalesce/#").stream()
+        return count(client, "coalesce/#", "dropped");
+    }
+
+    /** One of the counts {@code /api/stream/clients} lists for a client ({@code sent}, {@code dropped}). */
+    private static long count(SseTestClient client, String filter, String name) {
+        return streamClients(filter).stream()
                 .filter(c -> String.valueOf(c.get("remote")).endsWith(":" + client.localPort()))
-                .mapToLong(c -> ((Number) c.get("dropped")).longValue())
+                .mapToLong(c -> ((Number) c.get(name)).longValue())
                 .findFirst().orElseThrow(() -> new AssertionError("client on port " + client.localPort() + " not listed"));
     }
 
