@@ -362,35 +362,24 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
         v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2, r3
     }
     END {
+      # The systems of the job, in table order: label prefix, table row name, short name.
+      split("onehop c paho nodered cellhub", sys, " ")
+      full["onehop"] = "one-hop ceiling (no processor)"; short["onehop"] = "one hop"
+      full["c"] = "C processor, libmosquitto"; short["c"] = "C processor"
+      full["paho"] = "Python paho-mqtt 1.6.1 processor"; short["paho"] = "paho processor"
+      full["nodered"] = "Node-RED 4.1 flow"; short["nodered"] = "Node-RED flow"
+      full["cellhub"] = "CellHub average"; short["cellhub"] = "CellHub"
       printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C", "x Node-RED"
       print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|---------|-------|------------|"
-      for (q = 0; q <= 1; q++) {
-        row("one-hop ceiling (no processor)", "onehop-q" q, q)
-        row("C processor, libmosquitto", "c-q" q, q)
-        row("Python paho-mqtt 1.6.1 processor", "paho-q" q, q)
-        row("Node-RED 4.1 flow", "nodered-q" q, q)
-        row("CellHub average", "cellhub-q" q, q)
-      }
+      for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row(full[sys[i]], sys[i] "-q" q, q)
       for (q = 0; q <= 1; q++) row("CellHub average, journal on", "journal" (q ? "" : "0") "-q" q, q)
-      for (q = 0; q <= 1; q++) {
-        row("latency: one hop", "latency-onehop-q" q, q)
-        row("latency: C processor", "latency-c-q" q, q)
-        row("latency: paho processor", "latency-paho-q" q, q)
-        row("latency: Node-RED flow", "latency-nodered-q" q, q)
-        row("latency: CellHub", "latency-cellhub-q" q, q)
-      }
+      for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row("latency: " short[sys[i]], "latency-" sys[i] "-q" q, q)
       row("fan-out: no SSE clients", "fanout-base", "")
       row(sprintf("fan-out: %s SSE clients (%s slow)", v["fanout", "sse_clients"], v["fanout", "slow_clients"]), "fanout", "")
       print ""
       print "CPU per 1,000 inputs (ms, user + system; 2 cores shared by broker, generator and processor; a JVM generator"
       print "counts its start-up, and in the fan-out run the SSE clients it hosts):"
-      for (q = 0; q <= 1; q++) {
-        cpu("one-hop ceiling", "onehop-q" q, q)
-        cpu("C processor", "c-q" q, q)
-        cpu("paho processor", "paho-q" q, q)
-        cpu("Node-RED flow", "nodered-q" q, q)
-        cpu("CellHub", "cellhub-q" q, q)
-      }
+      for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) cpu(short[sys[i]], sys[i] "-q" q, q)
       cpu("CellHub, journal on", "journal0-q0", 0)
       cpu("CellHub, journal on", "journal-q1", 1)
       cpu("CellHub, no SSE", "fanout-base", 0)
@@ -400,9 +389,8 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
       if (seen["journal0"]) printf "journal, QoS 0 (inputs as fast as they come; the writer sustains): %s rows/s, %s rows, longest receipt-to-commit lag %s s, %s QoS 0 rows dropped by a full queue\n", v["journal0", "rows_per_s"], v["journal0", "rows"], v["journal0", "lag_max_s"], v["journal0", "dropped"]
       for (q = 0; q <= 1; q++) {
         if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run (journal off): peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-cellhub-q" q, "ready_s"]
-        if (seen["rss-c-q" q]) printf "C processor QoS %d: peak RSS %.1f MB\n", q, v["rss-c-q" q, "rss_kb"] / 1024
-        if (seen["rss-paho-q" q]) printf "paho processor QoS %d: peak RSS %.1f MB\n", q, v["rss-paho-q" q, "rss_kb"] / 1024
-        if (seen["rss-nodered-q" q]) printf "Node-RED QoS %d: peak RSS %.0f MB\n", q, v["rss-nodered-q" q, "rss_kb"] / 1024
+        for (i = 1; i in sys; i++) if (seen["rss-" sys[i] "-q" q] && sys[i] != "cellhub") \
+          printf "%s QoS %d: peak RSS %.1f MB\n", short[sys[i]], q, v["rss-" sys[i] "-q" q, "rss_kb"] / 1024
       }
       if (seen["rss-journal"]) printf "CellHub journal runs: peak RSS %.0f MB (QoS 1) and %.0f MB (QoS 0), ready %s s and %s s after start\n", v["rss-journal", "rss_kb"] / 1024, v["rss-journal0", "rss_kb"] / 1024, v["ready-journal", "ready_s"], v["ready-journal0", "ready_s"]
       if (seen["fanout"]) {
