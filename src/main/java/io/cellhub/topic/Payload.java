@@ -56,6 +56,11 @@ public final class Payload {
         return bytes.clone();
     }
 
+    /** The bytes themselves, not a copy, for the live state's history, which never changes them. */
+    byte[] bytes() {
+        return bytes;
+    }
+
     /** Writes the bytes without copying them first. */
     public void writeTo(OutputStream out) throws IOException {
         out.write(bytes);

@@ -123,6 +123,19 @@ class LiveTopicsTest {
     }
 
     @Test
+    void historyGivesBackEveryMessageAsRecorded() {
+        LiveTopics topics = live(10, 4);
+        Instant precise = Instant.parse("2026-11-25T07:10:11.123456789Z");
+        List<TopicMessage> recorded = List.of(
+                new TopicMessage("t", Payload.ofText("21.5"), 2, false, precise, true),
+                new TopicMessage("t", Payload.copyOf(new byte[] { (byte) 0xff, 0, 7 }), 1, true, precise.plusNanos(1), false),
+                new TopicMessage("t", Payload.EMPTY, 0, true, precise.minusSeconds(3600 * 24 * 365L), true),
+                new TopicMessage("t", Payload.ofText("{\"temperatur\": 20}"), 1, false, precise.plusSeconds(1), false));
+        recorded.forEach(topics::record);
+        assertEquals(recorded, topics.history("t"));
+    }
+
+    @Test
     void historyRingExactlyFullKeepsAll() {
         LiveTopics topics = live(10, 3);
         for (int i = 1; i <= 3; i++) {
