@@ -2,7 +2,6 @@ package io.cellhub.topic;
 
 import java.io.IOException;
 import java.util.OptionalDouble;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,7 +20,6 @@ public final class NumberReading {
     /** Reads JSON objects by their only numeric field. */
     public static final NumberReading DEFAULT = new NumberReading(null);
 
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final JsonFactory JSON = new JsonFactory();
 
     private final String field;
@@ -51,11 +49,54 @@ public final class NumberReading {
     }
 
     static OptionalDouble decimal(String text) {
-        if (text.length() > 64 || !DECIMAL.matcher(text).matches()) {
+        if (text.length() > 64 || !isDecimal(text)) {
             return OptionalDouble.empty();
         }
         double value = Double.parseDouble(text);
         return Double.isFinite(value) ? OptionalDouble.of(value) : OptionalDouble.empty();
+    }
+
+    /**
+     * True when the text is {@code [+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?}, the plain decimal forms
+     * {@link Double#parseDouble} reads. A scan rather than a regex: it runs for every numeric input.
+     */
+    static boolean isDecimal(String text) {
+        int i = 0;
+        int end = text.length();
+        if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+            i++;
+        }
+        int integerDigits = digits(text, i);
+        i += integerDigits;
+        int fractionDigits = 0;
+        if (i < end && text.charAt(i) == '.') {
+            i++;
+            fractionDigits = digits(text, i);
+            i += fractionDigits;
+        }
+        if (integerDigits == 0 && fractionDigits == 0) {
+            return false;
+        }
+        if (i < end && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int exponentDigits = digits(text, i);
+            if (exponentDigits == 0) {
+                return false;
+            }
+            i += exponentDigits;
+        }
+        return i == end;
+    }
+
+    private static int digits(String text, int from) {
+        int i = from;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i - from;
     }
 
     private OptionalDouble numericField(String json) {

@@ -46,7 +46,8 @@ class NumberReadingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({ "0, 0", "-0.5, -0.5", "1E3, 1000", "2.5e-1, 0.25", "+4, 4", ".5, 0.5", "12345678901234567890, 1.2345678901234567E19" })
+    @CsvSource({ "0, 0", "-0.5, -0.5", "1E3, 1000", "2.5e-1, 0.25", "+4, 4", ".5, 0.5", "12345678901234567890, 1.2345678901234567E19",
+            "5., 5", "+.5, 0.5", "-1.5E+2, -150", "007, 7" })
     void jsonAndPlainNumberFormsRead(String text, double expected) {
         assertReads(expected, text);
     }
@@ -90,7 +91,8 @@ class NumberReadingTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "NaN", "-NaN", "Infinity", "-Infinity", "1d", "1f", "0x10", "0X1F", "", "   ", "abc", "1 2",
-            "1,5", "1e", "e5", "-", ".", "1e400", "21 C" })
+            "1,5", "1e", "e5", "-", ".", "1e400", "21 C",
+            "+", "+-1", "--1", "1.5.2", "1..2", ".e1", "1e+", "1e-", "1e2.5", "\u0661\u0662", "1\u00a0" })
     void nonNumbersAreEmpty(String text) {
         assertNotANumber(text);
     }
