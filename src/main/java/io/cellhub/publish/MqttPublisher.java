@@ -13,7 +13,6 @@ import jakarta.enterprise.event.Event;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.cellhub.topic.InvalidTopicException;
@@ -79,16 +78,8 @@ public class MqttPublisher {
     private CompletableFuture<Void> send(OutgoingMessage message) {
         check(message);
         CompletableFuture<Void> accepted = new CompletableFuture<>();
-        Message<byte[]> mqtt = Message.of(message.payload().toByteArray(),
-                Metadata.of(new SendingMqttMessageMetadata(message.topic(), MqttQoS.valueOf(message.qos()), message.retain())),
-                () -> {
-                    accepted.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    accepted.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
+        Message<byte[]> mqtt = new OutboundMqttMessage(message.payload().toByteArray(),
+                new SendingMqttMessageMetadata(message.topic(), MqttQoS.valueOf(message.qos()), message.retain()), accepted);
         try {
             out.send(mqtt);
         } catch (RuntimeException overflowOrClosed) {
