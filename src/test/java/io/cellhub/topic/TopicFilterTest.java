@@ -227,6 +227,25 @@ class TopicFilterTest {
     }
 
     @Test
+    void topicNameRejectsUnpairedSurrogatesAndAcceptsPairedOnes() {
+        assertThrows(InvalidTopicException.class, () -> TopicName.requireValid("cell/\ud83c"));
+        assertThrows(InvalidTopicException.class, () -> TopicName.requireValid("cell/\udf21x"));
+        assertThrows(InvalidTopicException.class, () -> TopicName.requireValid("\ud83c\ud83c"));
+        assertEquals("cell/\ud83c\udf21", TopicName.requireValid("cell/\ud83c\udf21"));
+    }
+
+    @Test
+    void topicNameCountsUtf8BytesOfEveryWidth() {
+        // 16,383 four-byte characters + 3 one-byte = 65,535 bytes; one more byte is too many
+        String fourByte = "\ud83c\udf21".repeat(16_383);
+        assertEquals(fourByte + "abc", TopicName.requireValid(fourByte + "abc"));
+        assertThrows(InvalidTopicException.class, () -> TopicName.requireValid(fourByte + "abcd"));
+        String threeByte = "\u6e29".repeat(21_845); // 65,535 bytes
+        assertEquals(threeByte, TopicName.requireValid(threeByte));
+        assertThrows(InvalidTopicException.class, () -> TopicName.requireValid(threeByte + "a"));
+    }
+
+    @Test
     void topicNameAcceptsExactly65535Utf8Bytes() {
         String topic = "a".repeat(65_535);
         assertEquals(topic, TopicName.requireValid(topic));
