@@ -49,9 +49,11 @@ class JournalApiTest {
     @Test
     void filterLimitAndTimeRangeNarrowTheAnswer() {
         try (MqttTestClient device = MqttTestClient.connect(brokerPort, "journal-device")) {
+            // Each QoS 1 PUBACK is awaited, so the broker has taken the QoS 0 message before it too:
+            // closing right after a write raced Moquette, which dropped the last pair on the broken pipe.
             for (int i = 1; i <= 5; i++) {
-                device.publish("journalf/a", "a" + i, 1, false);
                 device.publish("journalf/b", "b" + i, 0, false);
+                device.publishAcknowledged("journalf/a", "a" + i);
             }
         }
         await().untilAsserted(() -> assertThat(given().queryParam("filter", "journalf/+").queryParam("limit", 100)
