@@ -125,6 +125,7 @@ public class EmbeddedBroker {
         props.setProperty("persistence_enabled", "true");
         props.setProperty("data_path", dataDir.toAbsolutePath().toString());
         props.setProperty("netty.mqtt.message_size", String.valueOf(config.maxMessageSize()));
+        props.setProperty("session_queue_size", String.valueOf(config.sessionQueueSize()));
         // Moquette otherwise reports usage to an outside collector.
         props.setProperty("telemetry_enabled", "false");
         config.passwordFile().ifPresent(file -> {
