@@ -32,8 +32,8 @@ public interface BrokerConfig {
      * Commands each of the embedded broker's session loops holds. A publish is routed to the loop of
      * every subscriber as a command; when a loop falls behind (a burst, a persistent session writing
      * its queue to disk) and its queue is full, Moquette drops the command: a QoS 0 message is lost for
-     * that loop's subscribers, and a QoS 1 publisher waits for a PUBACK that never comes. Moquette's default is 1024;
-     * the queues are allocated at start, 4 bytes per slot per loop.
+     * that loop's subscribers, and a QoS 1 publisher waits for a PUBACK that never comes. Moquette's
+     * default is 1024; the queues are allocated at start, 4 bytes per slot per loop.
      */
     @WithDefault("16384")
     int sessionQueueSize();

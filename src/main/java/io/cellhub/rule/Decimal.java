@@ -49,18 +49,19 @@ final class Decimal {
 
     /** The mean by the long path, or null when it does not apply. */
     static String exactMean(double[] values) {
-        int scale = 0;
-        for (double value : values) {
-            int valueScale = scale(value);
-            if (valueScale < 0) {
-                return null;
-            }
-            scale = Math.max(scale, valueScale);
-        }
         try {
+            // the sum so far, as an integer count of 10^-scale
             long sum = 0;
+            int scale = 0;
             for (double value : values) {
                 int valueScale = scale(value);
+                if (valueScale < 0) {
+                    return null;
+                }
+                if (valueScale > scale) {
+                    sum = Math.multiplyExact(sum, POWERS_OF_TEN[valueScale - scale]);
+                    scale = valueScale;
+                }
                 long unscaled = Math.round(value * POWERS_OF_TEN[valueScale]);
                 sum = Math.addExact(sum, Math.multiplyExact(unscaled, POWERS_OF_TEN[scale - valueScale]));
             }

@@ -57,7 +57,7 @@ public final class NumberReading {
     }
 
     /**
-     * True when the text is {@code [+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?}, the plain decimal forms
+     * True when the text is {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?}, the plain decimal forms
      * {@link Double#parseDouble} reads. A scan rather than a regex: it runs for every numeric input.
      */
     static boolean isDecimal(String text) {
