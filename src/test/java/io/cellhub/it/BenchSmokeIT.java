@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.cellhub.support.ScratchSpace;
+
 /**
  * Keeps the benchmark from rotting: {@code bench/run.sh --smoke} against the packaged jar (every
  * scenario with tiny N) must finish and print its table with a row for every scenario. No figure,
@@ -21,7 +23,7 @@ class BenchSmokeIT {
     @Test
     void theBenchmarkRunsAndPrintsItsTable() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path output = Files.createTempFile("bench-smoke", ".txt");
+        Path output = ScratchSpace.file("bench-smoke", ".txt");
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bench/run.sh").toString(), "--smoke")
                 .directory(root.toFile())
                 .redirectErrorStream(true)

@@ -31,10 +31,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cellhub.support.FreePort;
 import io.cellhub.support.Mosquitto;
-import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.MqttTestClient.Outgoing;
+import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PackagedApp;
 import io.cellhub.support.PrometheusText;
+import io.cellhub.support.ScratchSpace;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +65,7 @@ class BrokerRestartIT {
 
     @BeforeAll
     void start() throws IOException {
-        persistence = Files.createTempDirectory("cellhub-mosquitto-persistence");
+        persistence = ScratchSpace.directory("cellhub-mosquitto-persistence");
         mosquitto = new Mosquitto(FreePort.find()).configure(
                 "persistence true",
                 "persistence_location " + persistence + "/",
@@ -74,7 +75,7 @@ class BrokerRestartIT {
                 // whose QoS 1 message is over message_size_limit instead of just dropping the message
                 "max_queued_messages 1000000",
                 "log_type all").start();
-        Map<String, String> env = PackagedApp.externalBrokerEnv(mosquitto.port(), Files.createTempDirectory("cellhub-restart"));
+        Map<String, String> env = PackagedApp.externalBrokerEnv(mosquitto.port(), ScratchSpace.directory("cellhub-restart"));
         app = new PackagedApp(FreePort.find(), env).start();
         vertx = Vertx.vertx();
     }

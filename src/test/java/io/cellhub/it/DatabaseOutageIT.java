@@ -22,6 +22,7 @@ import io.cellhub.support.FreePort;
 import io.cellhub.support.Mosquitto;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.ScratchSpace;
 
 /**
  * PostgreSQL stops answering for 20 s under load (every PostgreSQL process frozen with SIGSTOP):
@@ -35,7 +36,7 @@ class DatabaseOutageIT {
     @Test
     void nothingAcknowledgedIsLostWhileTheDatabaseIsAway() throws Exception {
         try (Mosquitto mosquitto = new Mosquitto(FreePort.find()).start()) {
-            Path dataDir = Files.createTempDirectory("cellhub-outage");
+            Path dataDir = ScratchSpace.directory("cellhub-outage");
             Map<String, String> env = PackagedApp.externalBrokerEnv(mosquitto.port(), dataDir);
             try (PackagedApp app = new PackagedApp(FreePort.find(), env).start()) {
                 AtomicBoolean publishing = new AtomicBoolean(true);

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.Test;
 
 import io.cellhub.support.FreePort;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.ScratchSpace;
 
 /** The embedded broker exposed with a password file: devices need credentials, and CellHub's own channels log in too. */
 class EmbeddedBrokerPasswordIT {
 
     @Test
     void embeddedBrokerWithAPasswordFileRefusesAnonymousDevices() throws Exception {
-        Path dir = Files.createTempDirectory("cellhub-broker-users");
+        Path dir = ScratchSpace.directory("cellhub-broker-users");
         Files.write(dir.resolve("users"), List.of("cellhub:" + sha256("cellhub-secret"), "device:" + sha256("device-secret")));
         int brokerPort = FreePort.find();
         Map<String, String> env = Map.of(

@@ -3,7 +3,6 @@ package io.cellhub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +17,7 @@ import io.cellhub.support.FreePort;
 import io.cellhub.support.Mosquitto;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.ScratchSpace;
 
 /**
  * At-least-once: a publisher sends 20,000 QoS 1 messages through Debian's Mosquitto; CellHub is
@@ -31,7 +31,7 @@ class JournalCrashIT {
     @Test
     void noAcknowledgedMessageIsLostWhenCellHubIsKilled() throws Exception {
         try (Mosquitto mosquitto = new Mosquitto(FreePort.find()).start()) {
-            Path dataDir = Files.createTempDirectory("cellhub-crash");
+            Path dataDir = ScratchSpace.directory("cellhub-crash");
             int httpPort = FreePort.find();
             Map<String, String> env = PackagedApp.externalBrokerEnv(mosquitto.port(), dataDir);
 

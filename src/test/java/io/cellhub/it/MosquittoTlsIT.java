@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cellhub.support.FreePort;
 import io.cellhub.support.Mosquitto;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.ScratchSpace;
 
 /**
  * CellHub against Debian's Mosquitto on a TLS-only listener that refuses anonymous clients, with a
@@ -34,7 +34,7 @@ class MosquittoTlsIT {
 
     @Test
     void cellHubTalksToMosquittoOverTlsWithUsernameAndPassword() throws Exception {
-        Path dir = Files.createTempDirectory("cellhub-tls");
+        Path dir = ScratchSpace.directory("cellhub-tls");
         makeCertificates(dir);
         run(dir, "mosquitto_passwd", "-b", "-c", dir.resolve("passwd").toString(), "cellhub", "cellhub-secret");
         run(dir, "mosquitto_passwd", "-b", dir.resolve("passwd").toString(), "device", "device-secret");

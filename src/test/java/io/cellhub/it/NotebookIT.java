@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.cellhub.support.FreePort;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.ScratchSpace;
 
 /**
  * The notebook's students, for real: {@code src/test/python/notebook_exercises.py} (paho-mqtt 1.6.1, as in
@@ -29,7 +30,7 @@ class NotebookIT {
     @Test
     void theNotebookExercisesPassWithPahoClients() throws Exception {
         requirePaho();
-        Path dataDir = Files.createTempDirectory("cellhub-notebook");
+        Path dataDir = ScratchSpace.directory("cellhub-notebook");
         int brokerPort = FreePort.find();
         Map<String, String> env = Map.of(
                 "CELLHUB_BROKER_PORT", String.valueOf(brokerPort),
@@ -67,7 +68,7 @@ class NotebookIT {
     }
 
     private static Result run(int timeoutSeconds, String... command) throws Exception {
-        Path output = Files.createTempFile("cellhub-notebook", ".out");
+        Path output = ScratchSpace.file("cellhub-notebook", ".out");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(output.toFile())).start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cellhub.support.FreePort;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.ScratchSpace;
 
 /** The packaged app keeps retained values and its database across a stop and start, and two run side by side. */
 class RestartIT {
@@ -24,7 +25,7 @@ class RestartIT {
 
     @Test
     void retainedValuesAndDatabaseSurviveARestart() throws Exception {
-        Path dataDir = Files.createTempDirectory("cellhub-restart");
+        Path dataDir = ScratchSpace.directory("cellhub-restart");
         int brokerPort = FreePort.find();
         Map<String, String> env = Map.of(
                 "CELLHUB_BROKER_PORT", String.valueOf(brokerPort),
@@ -73,7 +74,7 @@ class RestartIT {
 
     @Test
     void processorsRecoverFromRetainedStateWithoutACascade() throws Exception {
-        Path dataDir = Files.createTempDirectory("cellhub-restart-rules");
+        Path dataDir = ScratchSpace.directory("cellhub-restart-rules");
         int brokerPort = FreePort.find();
         int httpPort = FreePort.find();
         Map<String, String> env = Map.of(
@@ -109,9 +110,9 @@ class RestartIT {
         int brokerA = FreePort.find();
         int brokerB = FreePort.find();
         try (PackagedApp a = new PackagedApp(FreePort.find(), Map.of("CELLHUB_BROKER_PORT", String.valueOf(brokerA),
-                "CELLHUB_DATA_DIR", Files.createTempDirectory("cellhub-a").toString(), "CELLHUB_FLEET_ENABLED", "false")).start();
+                "CELLHUB_DATA_DIR", ScratchSpace.directory("cellhub-a").toString(), "CELLHUB_FLEET_ENABLED", "false")).start();
                 PackagedApp b = new PackagedApp(FreePort.find(), Map.of("CELLHUB_BROKER_PORT", String.valueOf(brokerB),
-                        "CELLHUB_DATA_DIR", Files.createTempDirectory("cellhub-b").toString(), "CELLHUB_FLEET_ENABLED", "false"))
+                        "CELLHUB_DATA_DIR", ScratchSpace.directory("cellhub-b").toString(), "CELLHUB_FLEET_ENABLED", "false"))
                         .start()) {
             try (MqttTestClient device = MqttTestClient.connect(brokerA, "side-device")) {
                 device.publish("cella/temperature1", "1", 1, false);

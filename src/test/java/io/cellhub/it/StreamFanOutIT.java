@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cellhub.support.FreePort;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.ScratchSpace;
 import io.cellhub.support.SseTestClient;
 
 /**
@@ -54,7 +55,7 @@ class StreamFanOutIT {
         int httpPort = FreePort.find();
         Map<String, String> env = Map.of(
                 "CELLHUB_BROKER_PORT", String.valueOf(brokerPort),
-                "CELLHUB_DATA_DIR", Files.createTempDirectory("cellhub-fanout").toString(),
+                "CELLHUB_DATA_DIR", ScratchSpace.directory("cellhub-fanout").toString(),
                 "CELLHUB_FLEET_ENABLED", "true");
         URI base = URI.create("http://" + PackagedApp.USER + ":" + PackagedApp.PASSWORD + "@127.0.0.1:" + httpPort + "/");
         List<SseTestClient> readers = new ArrayList<>();

@@ -45,23 +45,19 @@ public final class Browser implements AutoCloseable {
             throw new IllegalStateException("The dashboard's browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": apt-get install chromium chromium-driver (.ci/run installs them).");
         }
-        try {
-            Path profile = Files.createTempDirectory("cellhub-chromium");
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(CHROMIUM.toFile());
-            // The network here is closed: without these flags Chromium keeps dialling Google's hosts.
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1440,1000", "--user-data-dir=" + profile);
-            LoggingPreferences logs = new LoggingPreferences();
-            logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-            options.setCapability("goog:loggingPrefs", logs);
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-            return new Browser(new ChromeDriver(service, options), profile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path profile = ScratchSpace.directory("cellhub-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // The network here is closed: without these flags Chromium keeps dialling Google's hosts.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1440,1000", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        return new Browser(new ChromeDriver(service, options), profile);
     }
 
     public WebDriver driver() {

@@ -1,8 +1,5 @@
 package io.cellhub.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -17,14 +14,10 @@ public class EmbeddedPartsResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public Map<String, String> start() {
-        try {
-            return Map.of(
-                    BROKER_PORT, String.valueOf(FreePort.find()),
-                    "cellhub.data-dir", Files.createTempDirectory("cellhub-test").toString(),
-                    "cellhub.fleet.enabled", "false");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Map.of(
+                BROKER_PORT, String.valueOf(FreePort.find()),
+                "cellhub.data-dir", ScratchSpace.directory("cellhub-test").toString(),
+                "cellhub.fleet.enabled", "false");
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class Mosquitto implements AutoCloseable {
         }
         this.port = port;
         try {
-            Path dir = Files.createTempDirectory("cellhub-mosquitto");
+            Path dir = ScratchSpace.directory("cellhub-mosquitto");
             config = dir.resolve("mosquitto.conf");
             log = dir.resolve("mosquitto.log");
             List<String> lines = new java.util.ArrayList<>(listener);

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +39,7 @@ public final class PackagedApp implements AutoCloseable {
     public PackagedApp(int httpPort, Map<String, String> env) {
         this.httpPort = httpPort;
         this.env = env;
-        try {
-            this.log = Files.createTempFile("cellhub-it", ".log");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.log = ScratchSpace.file("cellhub-it", ".log");
     }
 
     /**
