@@ -3,7 +3,10 @@ package io.cellhub.broker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,9 +23,13 @@ import org.jboss.logging.Logger;
 import io.cellhub.CellHubConfig;
 import io.cellhub.EmbeddedParts;
 import io.cellhub.topic.DeviceActivity;
+import io.cellhub.topic.Payload;
 import io.cellhub.topic.RetainedChange;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.moquette.broker.RetainedMessage;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.interception.InterceptHandler;
@@ -97,6 +104,33 @@ public class EmbeddedBroker {
                                 () -> server.disconnectAndPurgeClientState(clientId)),
                         clientId -> StoredSubscriptions.filterOf(server, clientId),
                         subscribed -> ingestSubscribed.fireAsync(subscribed)));
+    }
+
+    /**
+     * The retained messages the broker holds on topics matching {@code filter}, {@code $SYS} left out,
+     * read straight from its store: no client, no subscription, no quiet period to wait out. Empty when
+     * the broker is not running or its store cannot be reached (another Moquette version).
+     */
+    public Optional<List<TopicMessage>> retained(TopicFilter filter) {
+        Optional<Server> server = Optional.ofNullable(running.get()).flatMap(SelfHealingBroker::current);
+        if (server.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Instant now = Instant.now();
+            List<TopicMessage> held = new ArrayList<>();
+            for (RetainedMessage message : MoquetteFields.retainedStore(server.get()).retainedOnTopic("#")) {
+                String topic = message.getTopic().toString();
+                if (!topic.startsWith("$SYS") && filter.matches(topic)) {
+                    held.add(new TopicMessage(topic, Payload.copyOf(message.getPayload()), message.qosLevel().value(), true,
+                            now));
+                }
+            }
+            return Optional.of(held);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warnf("Cannot read the embedded broker's retained store (%s); scanning it over MQTT instead", e.toString());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -2,6 +2,9 @@ package io.cellhub.broker;
 
 import java.lang.reflect.Field;
 
+import io.moquette.broker.IRetainedRepository;
+import io.moquette.broker.Server;
+
 /**
  * Reads Moquette 0.17's private fields, for the few things its API does not offer (its retained store,
  * its session loops, its stored subscriptions). Callers handle the failure of another version.
@@ -16,5 +19,10 @@ final class MoquetteFields {
         Field field = owner.getClass().getDeclaredField(name);
         field.setAccessible(true);
         return field.get(owner);
+    }
+
+    /** The server's retained store, which Moquette's API neither exposes nor lets one list. */
+    static IRetainedRepository retainedStore(Server server) throws ReflectiveOperationException {
+        return (IRetainedRepository) read(read(server, "dispatcher"), "retainedRepository");
     }
 }

@@ -83,8 +83,7 @@ final class Qos0RetainedKeeper extends AbstractInterceptHandler {
 
     private static Optional<IRetainedRepository> retainedStoreOf(Server server) {
         try {
-            Object postOffice = MoquetteFields.read(server, "dispatcher");
-            return Optional.of((IRetainedRepository) MoquetteFields.read(postOffice, "retainedRepository"));
+            return Optional.of(MoquetteFields.retainedStore(server));
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warnf("Cannot reach Moquette's retained store (%s); retained messages published at QoS 0 will be "
                     + "discarded by the embedded broker", e.toString());

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -20,13 +22,14 @@ import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttClient;
 
 /**
- * Reads the broker's retained messages the way MQTT Explorer does: a short clean session
- * subscribes afresh and collects what the broker re-sends with RETAIN = 1, until none has arrived
- * for a quiet period.
+ * Reads the broker's retained messages. The embedded broker's come straight from its store
+ * ({@link EmbeddedBroker#retained}), each with the QoS it was retained with. Any other broker is
+ * read the way MQTT Explorer does: a short clean session subscribes afresh and collects what the
+ * broker re-sends with RETAIN = 1, until none has arrived for a quiet period.
  * <p>
- * Against an external broker it subscribes at QoS 2, so each message arrives with the QoS it was
- * retained with; against the embedded broker at QoS 0, because Moquette 0.17 clears the RETAIN flag
- * on retained messages it sends to QoS 1 and 2 subscriptions (those then read as QoS 0).
+ * That scan subscribes at QoS 2, so each message arrives with the QoS it was retained with; at QoS 0
+ * against the embedded broker (when its store cannot be read), because Moquette 0.17 clears the
+ * RETAIN flag on retained messages it sends to QoS 1 and 2 subscriptions.
  */
 @ApplicationScoped
 public class RetainedScanner {
@@ -37,22 +40,28 @@ public class RetainedScanner {
     private final Vertx vertx;
     private final BrokerAddress broker;
     private final MqttQoS scanQos;
+    private final Optional<EmbeddedBroker> embeddedBroker;
 
     private final Duration quietPeriod;
     private final Duration timeout;
 
-    public RetainedScanner(Vertx vertx, BrokerAddress broker, BrokerConfig config,
+    public RetainedScanner(Vertx vertx, BrokerAddress broker, BrokerConfig config, Instance<EmbeddedBroker> embeddedBroker,
             @ConfigProperty(name = "cellhub.ingest.scan-quiet-period") Duration quietPeriod,
             @ConfigProperty(name = "cellhub.ingest.scan-timeout") Duration timeout) {
         this.vertx = vertx;
         this.broker = broker;
         this.scanQos = config.embedded() ? MqttQoS.AT_MOST_ONCE : MqttQoS.EXACTLY_ONCE;
+        this.embeddedBroker = config.embedded() && embeddedBroker.isResolvable() ? Optional.of(embeddedBroker.get())
+                : Optional.empty();
         this.quietPeriod = quietPeriod;
         this.timeout = timeout;
     }
 
-    /** What one scan found, and whether it ran into its time limit before the broker went quiet. */
-    public record Result(List<TopicMessage> retained, boolean timedOut, Duration took) {
+    /**
+     * What one scan found, where ({@code source}: the broker's address, or its store), and whether it
+     * ran into its time limit before the broker went quiet.
+     */
+    public record Result(List<TopicMessage> retained, boolean timedOut, Duration took, String source) {
     }
 
     /**
@@ -61,10 +70,24 @@ public class RetainedScanner {
      * {@code cellhub.ingest.scan-timeout}.
      */
     public Future<Result> scan(TopicFilter filter) {
+        long startedAt = System.nanoTime();
+        Optional<List<TopicMessage>> stored = embeddedBroker.flatMap(embedded -> embedded.retained(filter));
+        if (stored.isPresent()) {
+            return Future.succeededFuture(new Result(stored.get(), false, Duration.ofNanos(System.nanoTime() - startedAt),
+                    "the embedded broker's store"));
+        }
+        return scanOverMqtt(filter, startedAt);
+    }
+
+    /** Whether a scan reads the embedded broker's store, and so sees its state at once. */
+    public boolean readsStore() {
+        return embeddedBroker.isPresent();
+    }
+
+    private Future<Result> scanOverMqtt(TopicFilter filter, long startedAt) {
         MqttClient client = MqttClient.create(vertx,
                 broker.clientOptions("cellhub-scan-" + UUID.randomUUID().toString().substring(0, 8)).setCleanSession(true));
         List<TopicMessage> found = new ArrayList<>();
-        long startedAt = System.nanoTime();
         long[] lastRetained = { startedAt };
         client.publishHandler(publish -> {
             String topic = publish.topicName();
@@ -86,7 +109,8 @@ public class RetainedScanner {
                         if (quiet || timedOut) {
                             vertx.cancelTimer(timer);
                             client.disconnect();
-                            result.complete(new Result(List.copyOf(found), !quiet, Duration.ofNanos(now - startedAt)));
+                            result.complete(new Result(List.copyOf(found), !quiet, Duration.ofNanos(now - startedAt),
+                                    broker.toString()));
                         }
                     });
                 })

@@ -3,6 +3,7 @@ package io.cellhub.broker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -50,6 +51,11 @@ final class SelfHealingBroker {
             server.stopServer();
             server = null;
         }
+    }
+
+    /** The server running now; empty while stopped or between a failed server and its replacement. */
+    synchronized Optional<Server> current() {
+        return Optional.ofNullable(server);
     }
 
     /** How often a dead session loop made the broker restart. */

@@ -44,6 +44,11 @@ public class RetainedScan {
      * the subscription, so they are on the loopback connection well within this.
      */
     private static final long REPLAY_MILLIS = 100;
+    /**
+     * Reading the store takes no time, unlike a scan over MQTT (its quiet period alone is 300 ms),
+     * so it waits until the re-sends have had twice the time they need.
+     */
+    private static final long STORE_READ_AFTER_MILLIS = 2 * REPLAY_MILLIS;
 
     private final Vertx vertx;
     private final RetainedScanner scanner;
@@ -88,7 +93,7 @@ public class RetainedScan {
     void onIngestSubscribed(@ObservesAsync IngestSubscribed event) {
         replay.begin();
         vertx.setTimer(REPLAY_MILLIS, t -> replay.settle());
-        vertx.setTimer(INGEST_SETTLE_MILLIS, t -> scan());
+        vertx.setTimer(scanner.readsStore() ? STORE_READ_AFTER_MILLIS : INGEST_SETTLE_MILLIS, t -> scan());
     }
 
     /** True once a scan has run to its end since start. */
@@ -119,8 +124,8 @@ public class RetainedScan {
                     completed = true;
                     settled.fireAsync(new RetainedStateSettled(result.retained().size()));
                     scanned.fireAsync(new RetainedScanned(filter, result.retained()));
-                    LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter,
-                            scanner.broker(), result.retained().size(), result.took().toMillis(),
+                    LOG.infof("Retained scan of '%s' in %s found %d retained message(s) in %d ms%s", filter,
+                            result.source(), result.retained().size(), result.took().toMillis(),
                             result.timedOut() ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
                 })
                 .onFailure(e -> {

@@ -1,6 +1,7 @@
 package io.cellhub.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
@@ -9,6 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import io.cellhub.support.EmbeddedPartsResource;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PrometheusText;
+import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicMessage;
 import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -25,6 +31,9 @@ class EmbeddedBrokerTest {
 
     @ConfigProperty(name = EmbeddedPartsResource.BROKER_PORT)
     int brokerPort;
+
+    @Inject
+    RetainedScanner scanner;
 
     @Test
     void carriesQos0And1And2() {
@@ -127,6 +136,30 @@ class EmbeddedBrokerTest {
             publisher.publish("cellmix/a", "", 0, true);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retainedOn("cellmix/a")).isNull());
         }
+    }
+
+    /**
+     * The retained scan reads the embedded broker's store: no quiet period to wait out, and each
+     * message with the QoS it was retained with (a scan over MQTT would report QoS 0 for all).
+     */
+    @Test
+    void retainedScanReadsTheStoreWithTheQosEachMessageWasRetainedWith() {
+        try (MqttTestClient publisher = MqttTestClient.connect(brokerPort, "store-scan-pub")) {
+            publisher.publish("cellstore/a", "zero", 0, true);
+            publisher.publish("cellstore/b", "one", 1, true);
+            publisher.publish("cellstore/c", "not kept", 1, false);
+            publisher.publish("otherstore/d", "other", 1, true);
+            publisher.publishAcknowledged("otherstore/end", "all of the above handled");
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            RetainedScanner.Result result = scanner.scan(TopicFilter.parse("cellstore/#")).toCompletionStage()
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(result.source()).isEqualTo("the embedded broker's store");
+            assertThat(result.retained())
+                    .extracting(TopicMessage::topic, message -> message.payload().text().orElseThrow(), TopicMessage::qos,
+                            TopicMessage::retained)
+                    .containsExactlyInAnyOrder(tuple("cellstore/a", "zero", 0, true), tuple("cellstore/b", "one", 1, true));
+        });
     }
 
     /** What a new QoS 0 subscriber receives as retained on this topic, or null. */
