@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +33,7 @@ final class EmbeddedDatabase {
     private static final long SHUTDOWN_GRACE_SECONDS = 20;
     private static final CountDownLatch STOPPED = new CountDownLatch(1);
     private static EmbeddedDatabase running;
+    private static EarlyStart earlyStart;
 
     private final Path directory;
     private final EmbeddedPostgres postgres;
@@ -40,9 +43,54 @@ final class EmbeddedDatabase {
         this.postgres = postgres;
     }
 
-    /** Starts the server for this directory, or returns the one this JVM already runs there. */
-    static synchronized EmbeddedDatabase start(Path directory, int port) {
+    /**
+     * Starts the server for this directory on a thread of its own and returns at once; {@link #start}
+     * with the same directory and port then waits for it. A start that is not claimed so keeps running
+     * until the JVM exits.
+     */
+    static synchronized void startInBackground(Path directory, int port) {
+        if (earlyStart != null) {
+            return;
+        }
         Path absolute = directory.toAbsolutePath().normalize();
+        CompletableFuture<EmbeddedDatabase> started = new CompletableFuture<>();
+        earlyStart = new EarlyStart(absolute, port, started);
+        Thread thread = new Thread(() -> {
+            try {
+                started.complete(launch(absolute, port));
+            } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+            }
+        }, "cellhub-embedded-postgresql-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * The server for this directory: the one {@link #startInBackground} started, once it is up, or
+     * the one this JVM already runs there, or a new one.
+     */
+    static EmbeddedDatabase start(Path directory, int port) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        EarlyStart early;
+        synchronized (EmbeddedDatabase.class) {
+            early = earlyStart;
+            earlyStart = null;
+        }
+        if (early != null && early.directory().equals(absolute) && early.port() == port) {
+            try {
+                return early.started().join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        return launch(absolute, port);
+    }
+
+    private record EarlyStart(Path directory, int port, CompletableFuture<EmbeddedDatabase> started) {
+    }
+
+    private static synchronized EmbeddedDatabase launch(Path absolute, int port) {
         if (running != null && running.directory.equals(absolute)) {
             return running;
         }

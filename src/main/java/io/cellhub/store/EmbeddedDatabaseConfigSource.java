@@ -8,6 +8,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import io.cellhub.EmbeddedParts;
 import io.quarkus.runtime.ExecutionMode;
+import io.quarkus.runtime.ImageMode;
+import io.quarkus.runtime.annotations.StaticInitSafe;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -19,9 +21,12 @@ import io.smallrye.config.PropertiesConfigSource;
  * Nor does it run in a build without the embedded parts ({@link EmbeddedParts}), such as the native one.
  * <p>
  * It works at configuration time because the datasource and Flyway start before any CDI event
- * an application bean could observe. It does nothing while the application is being built or
- * statically initialised: only the runtime configuration starts a server.
+ * an application bean could observe. The static-init configuration, which Quarkus builds first on
+ * the JVM, sets the server starting in the background, so that PostgreSQL starts while Quarkus
+ * builds its bean container and Hibernate's metadata; the runtime configuration waits for it and
+ * supplies the URL. Nothing starts while the application is being built, natively or not.
  */
+@StaticInitSafe
 public class EmbeddedDatabaseConfigSource implements ConfigSourceFactory {
 
     /** Above application.properties, below environment variables and system properties. */
@@ -29,13 +34,19 @@ public class EmbeddedDatabaseConfigSource implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        if (ExecutionMode.current() != ExecutionMode.RUNTIME_INIT
+        ExecutionMode mode = ExecutionMode.current();
+        if ((mode != ExecutionMode.STATIC_INIT && mode != ExecutionMode.RUNTIME_INIT)
+                || ImageMode.current() == ImageMode.NATIVE_BUILD
                 || "false".equals(context.getValue(EmbeddedParts.BUILD_PROPERTY).getValue())
                 || context.getValue("quarkus.datasource.jdbc.url").getValue() != null) {
             return List.of();
         }
         Path dataDir = Path.of(valueOr(context, "cellhub.data-dir", "data"));
         int port = Integer.parseInt(valueOr(context, "cellhub.database.port", "0"));
+        if (mode == ExecutionMode.STATIC_INIT) {
+            EmbeddedDatabase.startInBackground(dataDir.resolve("postgres"), port);
+            return List.of();
+        }
         EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("postgres"), port);
         return List.of(new PropertiesConfigSource(Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(),
