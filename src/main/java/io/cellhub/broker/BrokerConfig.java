@@ -38,6 +38,17 @@ public interface BrokerConfig {
     @WithDefault("16384")
     int sessionQueueSize();
 
+    /**
+     * Bytes the embedded broker buffers for each client connection that is slower to read than its
+     * messages arrive. While a connection's buffer is full, Moquette silently drops the QoS 0 messages
+     * and the acknowledgements (PUBACK, PUBREC, PUBCOMP) it has to send there; QoS 1 and 2 messages
+     * wait in the session's queue. Netty's default, and so Moquette's, is 64 KiB, which a 5,000 msg/s
+     * burst fills within milliseconds of the subscriber pausing. A client that never reads holds at
+     * most this much of the broker's memory.
+     */
+    @WithDefault("4194304")
+    int writeBufferSize();
+
     /** Let clients connect without credentials to the embedded broker. */
     @WithDefault("true")
     boolean allowAnonymous();

@@ -96,7 +96,7 @@ public class EmbeddedBroker {
     }
 
     private List<InterceptHandler> interceptors(Server server) {
-        return List.of(new Qos0RetainedKeeper(server),
+        return List.of(new Qos0RetainedKeeper(server), new SubscriberWriteBuffer(server, config.writeBufferSize()),
                 new RetainedChangeReporter(retainedChanges::fire),
                 new DeviceActivityReporter(deviceActivity::fire),
                 new IngestSubscriptionGuard(vertx, ingestClientId,

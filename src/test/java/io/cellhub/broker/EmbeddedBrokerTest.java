@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -219,6 +222,80 @@ class EmbeddedBrokerTest {
             MqttTestClient.Received received = subscriber.next("cellsplit/temperature1");
             assertThat(received.payload()).isEqualTo("21.5");
             assertThat(subscriber.poll(Duration.ofMillis(100))).isNull();
+        }
+    }
+
+    /**
+     * A subscriber that stops reading for a moment loses none of a 2 MB burst of QoS 0 messages.
+     * Moquette 0.17 drops every message it has to send while the connection's outbound buffer is
+     * above Netty's 64 KiB high water mark; CellHub raises it ({@code cellhub.broker.write-buffer-size}).
+     */
+    @Test
+    void aSubscriberThatPausesReadingGetsEveryMessageOfABurst() throws Exception {
+        int messages = 2_000;
+        String payload = "x".repeat(1_000);
+        try (Socket subscriber = new Socket();
+                MqttTestClient publisher = MqttTestClient.connect(brokerPort, "burst-pub")) {
+            // A small receive window, so that the burst piles up in the broker, not in this kernel.
+            subscriber.setReceiveBufferSize(4096);
+            subscriber.connect(new InetSocketAddress("127.0.0.1", brokerPort));
+            subscriber.setSoTimeout(10_000);
+            DataInputStream in = new DataInputStream(subscriber.getInputStream());
+            OutputStream out = subscriber.getOutputStream();
+            out.write(connectPacket("burst-sub"));
+            assertThat(in.readNBytes(4)[3]).as("CONNACK return code").isEqualTo((byte) 0);
+            // Moquette 0.17 may drop a SUBSCRIBE sent right after CONNACK: a ping round trip first.
+            out.write(new byte[] { (byte) 0xC0, 0 });
+            assertThat(in.readNBytes(2)[0]).as("PINGRESP").isEqualTo((byte) 0xD0);
+            out.write(subscribePacket("cellburst/#"));
+            assertThat(in.readNBytes(5)[4]).as("SUBACK granted QoS").isEqualTo((byte) 0);
+
+            io.vertx.core.Future<Integer> last = null;
+            for (int i = 0; i < messages; i++) {
+                last = publisher.publishAsync("cellburst/value", payload, 0);
+            }
+            MqttTestClient.awaitWritten(last);
+            publisher.publishAcknowledged("cellburst/end", "end");
+            Thread.sleep(500);
+
+            int received = 0;
+            while (true) {
+                String topic = readPublishTopic(in);
+                if (topic.equals("cellburst/end")) {
+                    break;
+                }
+                received++;
+            }
+            assertThat(received).as("burst messages the paused subscriber received").isEqualTo(messages);
+        }
+    }
+
+    private static byte[] subscribePacket(String filter) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(0);
+        body.write(1); // packet id
+        writeString(body, filter);
+        body.write(0); // requested QoS
+        return packet(0x82, body.toByteArray());
+    }
+
+    /** Reads packets up to the next PUBLISH and returns its topic. */
+    private static String readPublishTopic(DataInputStream in) throws IOException {
+        while (true) {
+            int type = in.readUnsignedByte();
+            int length = 0;
+            for (int shift = 0;; shift += 7) {
+                int digit = in.readUnsignedByte();
+                length |= (digit & 0x7f) << shift;
+                if ((digit & 0x80) == 0) {
+                    break;
+                }
+            }
+            byte[] body = in.readNBytes(length);
+            if ((type >> 4) == 3) {
+                int topicLength = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+                return new String(body, 2, topicLength, StandardCharsets.UTF_8);
+            }
         }
     }
 
