@@ -44,9 +44,9 @@ final class EmbeddedDatabase {
     }
 
     /**
-     * Starts the server for this directory on a thread of its own and returns at once; {@link #start}
-     * with the same directory and port then waits for it. A start that is not claimed so keeps running
-     * until the JVM exits.
+     * Starts the server for this directory on a thread of its own and returns at once. {@link #start}
+     * with the same directory and port then waits for it; {@link #start} with another directory or
+     * port, or {@link #discardBackgroundStart}, stops it.
      */
     static synchronized void startInBackground(Path directory, int port) {
         if (earlyStart != null) {
@@ -72,11 +72,7 @@ final class EmbeddedDatabase {
      */
     static EmbeddedDatabase start(Path directory, int port) {
         Path absolute = directory.toAbsolutePath().normalize();
-        EarlyStart early;
-        synchronized (EmbeddedDatabase.class) {
-            early = earlyStart;
-            earlyStart = null;
-        }
+        EarlyStart early = claimEarlyStart();
         if (early != null && early.directory().equals(absolute) && early.port() == port) {
             try {
                 return early.started().join();
@@ -84,7 +80,47 @@ final class EmbeddedDatabase {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
+        if (early != null) {
+            discard(early, "the runtime configuration asks for " + absolute + " on port " + port);
+        }
         return launch(absolute, port);
+    }
+
+    /**
+     * Stops the server {@link #startInBackground} started, if any: the runtime configuration, which
+     * may hold values the static-init one did not (an external database URL), does not want it.
+     */
+    static void discardBackgroundStart(String reason) {
+        EarlyStart early = claimEarlyStart();
+        if (early != null) {
+            discard(early, reason);
+        }
+    }
+
+    private static synchronized EarlyStart claimEarlyStart() {
+        EarlyStart early = earlyStart;
+        earlyStart = null;
+        return early;
+    }
+
+    private static void discard(EarlyStart early, String reason) {
+        EmbeddedDatabase unwanted;
+        try {
+            unwanted = early.started().join();
+        } catch (CompletionException failedToStart) {
+            return;
+        }
+        synchronized (EmbeddedDatabase.class) {
+            if (running == unwanted) {
+                running = null;
+            }
+        }
+        try {
+            unwanted.postgres.close();
+            LOG.infof("Stopped the embedded PostgreSQL started early in %s: %s", unwanted.directory, reason);
+        } catch (IOException e) {
+            LOG.warnf("The embedded PostgreSQL started early in %s did not stop cleanly: %s", unwanted.directory, e.getMessage());
+        }
     }
 
     private record EarlyStart(Path directory, int port, CompletableFuture<EmbeddedDatabase> started) {

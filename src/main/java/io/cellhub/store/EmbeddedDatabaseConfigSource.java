@@ -37,8 +37,13 @@ public class EmbeddedDatabaseConfigSource implements ConfigSourceFactory {
         ExecutionMode mode = ExecutionMode.current();
         if ((mode != ExecutionMode.STATIC_INIT && mode != ExecutionMode.RUNTIME_INIT)
                 || ImageMode.current() == ImageMode.NATIVE_BUILD
-                || "false".equals(context.getValue(EmbeddedParts.BUILD_PROPERTY).getValue())
-                || context.getValue("quarkus.datasource.jdbc.url").getValue() != null) {
+                || "false".equals(context.getValue(EmbeddedParts.BUILD_PROPERTY).getValue())) {
+            return List.of();
+        }
+        if (context.getValue("quarkus.datasource.jdbc.url").getValue() != null) {
+            if (mode == ExecutionMode.RUNTIME_INIT) {
+                EmbeddedDatabase.discardBackgroundStart("quarkus.datasource.jdbc.url is set");
+            }
             return List.of();
         }
         Path dataDir = Path.of(valueOr(context, "cellhub.data-dir", "data"));

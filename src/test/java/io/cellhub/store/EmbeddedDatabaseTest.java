@@ -48,6 +48,32 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void aServerStartedInTheBackgroundIsStoppedWhenTheRuntimeConfigurationWantsAnother() throws Exception {
+        Path early = ScratchSpace.directory("cellhub-db").resolve("postgres");
+        Path wanted = ScratchSpace.directory("cellhub-db").resolve("postgres");
+        EmbeddedDatabase.startInBackground(early, 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.isRegularFile(early.resolve("cluster/postmaster.pid")));
+
+        EmbeddedDatabase database = EmbeddedDatabase.start(wanted, 0);
+
+        assertThat(early.resolve("cluster/postmaster.pid")).as("the early server's pid file").doesNotExist();
+        assertThat(wanted.resolve("cluster/postmaster.pid")).exists();
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl())) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void aServerStartedInTheBackgroundIsStoppedWhenAnExternalDatabaseIsConfigured() {
+        Path early = ScratchSpace.directory("cellhub-db").resolve("postgres");
+        EmbeddedDatabase.startInBackground(early, 0);
+
+        EmbeddedDatabase.discardBackgroundStart("quarkus.datasource.jdbc.url is set");
+
+        assertThat(early.resolve("cluster/postmaster.pid")).as("the early server's pid file").doesNotExist();
+    }
+
+    @Test
     void aBackgroundStartThatFailedFailsTheRuntimeStartWithItsOwnAdvice() throws Exception {
         Path notADirectory = Files.writeString(ScratchSpace.file("cellhub-db", ".txt"), "a file, not a directory");
         EmbeddedDatabase.startInBackground(notADirectory.resolve("postgres"), 0);
