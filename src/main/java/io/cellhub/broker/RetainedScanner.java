@@ -65,18 +65,21 @@ public class RetainedScanner {
     }
 
     /**
-     * The retained messages on topics matching {@code filter}, {@code $SYS} topics left out. Ends
-     * after {@code cellhub.ingest.scan-quiet-period} without a retained message, or at
+     * The retained messages on topics matching {@code filter}, {@code $SYS} topics left out. A scan
+     * over MQTT ends after {@code cellhub.ingest.scan-quiet-period} without a retained message, or at
      * {@code cellhub.ingest.scan-timeout}.
      */
     public Future<Result> scan(TopicFilter filter) {
         long startedAt = System.nanoTime();
-        Optional<List<TopicMessage>> stored = embeddedBroker.flatMap(embedded -> embedded.retained(filter));
-        if (stored.isPresent()) {
-            return Future.succeededFuture(new Result(stored.get(), false, Duration.ofNanos(System.nanoTime() - startedAt),
-                    "the embedded broker's store"));
+        if (embeddedBroker.isEmpty()) {
+            return scanOverMqtt(filter, startedAt);
         }
-        return scanOverMqtt(filter, startedAt);
+        // Moquette's store may read its file: not on an event loop.
+        return vertx.executeBlocking(() -> embeddedBroker.get().retained(filter), false)
+                .compose(stored -> stored
+                        .map(retained -> Future.succeededFuture(new Result(retained, false,
+                                Duration.ofNanos(System.nanoTime() - startedAt), "the embedded broker's store")))
+                        .orElseGet(() -> scanOverMqtt(filter, startedAt)));
     }
 
     /** Whether a scan reads the embedded broker's store, and so sees its state at once. */
