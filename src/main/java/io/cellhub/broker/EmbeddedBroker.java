@@ -27,6 +27,7 @@ import io.cellhub.topic.Payload;
 import io.cellhub.topic.RetainedChange;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.moquette.broker.RetainedMessage;
@@ -56,6 +57,7 @@ public class EmbeddedBroker {
     private final Event<RetainedChange> retainedChanges;
     private final Event<DeviceActivity> deviceActivity;
     private final MeterRegistry registry;
+    private Counter fullBuffers;
     private static final AtomicReference<SelfHealingBroker> running = new AtomicReference<>();
 
     public EmbeddedBroker(BrokerConfig config, CellHubConfig cellHub, Vertx vertx,
@@ -78,6 +80,11 @@ public class EmbeddedBroker {
         }
         try {
             Files.createDirectories(dataDir);
+            fullBuffers = Counter.builder("cellhub.broker.write.buffer.full")
+                    .description("Times a client connection of the embedded broker filled its outbound buffer "
+                            + "(cellhub.broker.write-buffer-size); until it drains, QoS 0 messages and acknowledgements "
+                            + "to it are dropped")
+                    .register(registry);
             Properties properties = properties();
             SelfHealingBroker broker = new SelfHealingBroker(() -> new MemoryConfig(properties), this::interceptors,
                     new TopicDepthLimit());
@@ -96,7 +103,8 @@ public class EmbeddedBroker {
     }
 
     private List<InterceptHandler> interceptors(Server server) {
-        return List.of(new Qos0RetainedKeeper(server), new SubscriberWriteBuffer(server, config.writeBufferSize()),
+        return List.of(new Qos0RetainedKeeper(server),
+                new SubscriberWriteBuffer(server, config.writeBufferSize(), fullBuffers::increment),
                 new RetainedChangeReporter(retainedChanges::fire),
                 new DeviceActivityReporter(deviceActivity::fire),
                 new IngestSubscriptionGuard(vertx, ingestClientId,

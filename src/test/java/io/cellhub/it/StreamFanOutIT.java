@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cellhub.support.FreePort;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PackagedApp;
+import io.cellhub.support.PrometheusText;
 import io.cellhub.support.ScratchSpace;
 import io.cellhub.support.SseTestClient;
 
@@ -123,8 +124,9 @@ class StreamFanOutIT {
 
             System.out.printf("%nStream fan-out: %d readers + %d stalled clients on '#', demo fleet on, %d msg/s burst "
                     + "on %d topics%n", READERS, STALLED, RATE, TOPICS);
-            System.out.printf("  burst: %,d messages in %.1f s (%.0f msg/s); ingested %,d of them%n", total, burstSeconds,
-                    total / burstSeconds, ingested(app));
+            System.out.printf("  burst: %,d messages in %.1f s (%.0f msg/s); ingested %,d of them; a broker connection's "
+                    + "outbound buffer filled %.0f time(s)%n", total, burstSeconds, total / burstSeconds, ingested(app),
+                    PrometheusText.value(app.get("/q/metrics"), "cellhub_broker_write_buffer_full_total"));
             System.out.printf("  events per reader: %,d to %,d; dropped for readers %,d, for stalled clients %,d%n",
                     minEvents, maxEvents, droppedForReaders, droppedForStalled);
             System.out.printf("  heap after full GC: %.1f MB before, %.1f MB after; highest sample during burst %.1f MB; %s%n%n",
