@@ -1,6 +1,5 @@
 package io.cellhub.broker;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -8,7 +7,6 @@ import org.jboss.logging.Logger;
 import io.moquette.broker.Server;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
@@ -55,17 +53,12 @@ final class SubscriberWriteBuffer extends AbstractInterceptHandler {
     @Override
     public void onConnect(InterceptConnectMessage msg) {
         try {
-            Object registry = MoquetteFields.read(server, "sessions");
-            Method retrieve = registry.getClass().getDeclaredMethod("retrieve", String.class);
-            retrieve.setAccessible(true);
-            Object session = retrieve.invoke(registry, msg.getClientID());
-            Object connection = session == null ? null : MoquetteFields.read(session, "mqttConnection");
-            if (connection != null && MoquetteFields.read(connection, "channel") instanceof Channel channel) {
+            MoquetteFields.channelOf(server, msg.getClientID()).ifPresent(channel -> {
                 channel.config().setWriteBufferWaterMark(waterMark);
                 if (channel.pipeline().get(HANDLER) == null) {
                     channel.pipeline().addFirst(HANDLER, new FullBufferReport(msg.getClientID()));
                 }
-            }
+            });
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (!warnedUnreachable) {
                 warnedUnreachable = true;
