@@ -23,7 +23,7 @@ import io.netty.channel.WriteBufferWaterMark;
  */
 final class SubscriberWriteBuffer extends AbstractInterceptHandler {
 
-    static final String HANDLER = "cellhub-full-buffer-report";
+    private static final String HANDLER = "cellhub-full-buffer-report";
 
     private static final Logger LOG = Logger.getLogger(SubscriberWriteBuffer.class);
     /** A client whose buffer keeps filling is logged at most this often; the metric counts every time. */

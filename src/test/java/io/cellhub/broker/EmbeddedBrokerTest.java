@@ -282,6 +282,8 @@ class EmbeddedBrokerTest {
             }
             MqttTestClient.awaitWritten(last);
             publisher.publishAcknowledged(prefix + "/end", "end");
+            // The PUBACK says the broker took the burst in; routing it to the subscriber's session loop
+            // follows on its own. Not reading for a moment longer lets the whole burst reach its buffer.
             Thread.sleep(500);
 
             // Read until the end marker, or, where the broker dropped that too, until nothing more comes.
