@@ -1,6 +1,6 @@
 package io.cellhub.ingest;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 
 import io.cellhub.topic.LiveTopics;
@@ -8,7 +8,7 @@ import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 
 /** Records every ingested message in the live topic state. */
-@ApplicationScoped
+@Singleton
 public class LiveTopicsFeed implements TopicListener {
 
     private final LiveTopics topics;

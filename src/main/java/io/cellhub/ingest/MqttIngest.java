@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Flow;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Liveness;
@@ -34,7 +34,7 @@ import io.vertx.core.Vertx;
  * every {@link TopicListener}: the live state, the retained mirror, the sessions, the stream and the
  * processors. Runs on the channel's event loop and never blocks.
  */
-@ApplicationScoped
+@Singleton
 public class MqttIngest {
 
     private static final Logger LOG = Logger.getLogger(MqttIngest.class);

@@ -7,8 +7,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -28,7 +28,7 @@ import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
  * completes once the broker has it: at QoS 1/2 when the broker acknowledged it (PUBACK/PUBCOMP), at
  * QoS 0 when it is written to the connection (the {@code cellhub-mqtt} sink acks then).
  */
-@ApplicationScoped
+@Singleton
 public class MqttPublisher {
 
     /**

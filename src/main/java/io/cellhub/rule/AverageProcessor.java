@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +30,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The notebook's first exercise for a whole fleet: every configured average rule, fed from the
  * {@code topics} stream. Each number is read once per message, whatever the number of rules.
  */
-@ApplicationScoped
+@Singleton
 public class AverageProcessor implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(AverageProcessor.class);

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -32,7 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * is one hop further; past the chain's {@code max-hops} the cascade is cut, counted and logged. So
  * chains that feed each other settle instead of ping-ponging forever.
  */
-@ApplicationScoped
+@Singleton
 public class HandoffProcessor implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(HandoffProcessor.class);

@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
@@ -43,7 +43,7 @@ import io.quarkus.scheduler.Scheduled;
  * are the cells announcing themselves on {@code <cell>/status} ({@code online}, and {@code offline}
  * as birth message and last will, as the simulated fleet does). Kept in memory, written every second.
  */
-@ApplicationScoped
+@Singleton
 public class DeviceSessions implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(DeviceSessions.class);

@@ -10,8 +10,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
@@ -40,7 +40,7 @@ import io.quarkus.runtime.StartupEvent;
  * is lost, and duplicates are bounded by that window. QoS 0 messages carry no such promise: beyond
  * {@link #QOS0_QUEUE_LIMIT} waiting rows they are dropped and counted.
  */
-@ApplicationScoped
+@Singleton
 public class Journal implements DurableLog {
 
     static final int QOS0_QUEUE_LIMIT = 100_000;

@@ -14,9 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 
@@ -50,7 +50,7 @@ import io.quarkus.runtime.StartupEvent;
  * plain JDBC batches, an upsert and a delete, in one transaction: Panache would need a read per row
  * to merge. A failed write keeps the changes for the next flush. Reads go through Panache.
  */
-@ApplicationScoped
+@Singleton
 public class RetainedMirror implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(RetainedMirror.class);

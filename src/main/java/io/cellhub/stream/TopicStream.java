@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -37,7 +37,7 @@ import io.vertx.core.http.HttpServerResponse;
  * once, selects and joins the events once per distinct filter, and hands each client its filter's
  * batch on the client's own event loop.
  */
-@ApplicationScoped
+@Singleton
 public class TopicStream implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(TopicStream.class);

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * Bounded by {@code cellhub.topics.max}: messages on further new topics are refused and counted,
  * never stored, so a runaway publisher cannot exhaust memory.
  */
-@ApplicationScoped
+@Singleton
 public class LiveTopics {
 
     private static final Logger LOG = Logger.getLogger(LiveTopics.class);

@@ -1,6 +1,6 @@
 package io.cellhub.topic;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Whether the broker may still be re-sending its retained messages to CellHub's ingest
@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * the embedded broker the flag alone cannot tell them from live messages. External brokers flag
  * them, so there the state is settled from the start.
  */
-@ApplicationScoped
+@Singleton
 public class RetainedReplay {
 
     private volatile boolean settled;

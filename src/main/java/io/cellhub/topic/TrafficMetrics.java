@@ -4,14 +4,14 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The message counters every part of CellHub reports to, exposed at {@code /q/metrics}. */
-@ApplicationScoped
+@Singleton
 public class TrafficMetrics {
 
     private final MeterRegistry registry;
