@@ -39,44 +39,22 @@ case $status in
   *) echo "scripts/aot-cache.sh failed (exit status $status)" >&2; exit 1 ;;
 esac
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cellhub-ready.XXXXXX")
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$ROOT/scripts/cellhub-process.sh"
+use_scratch_dir ready
 
 # Prints "seconds-to-ready cpu-seconds rss-mb" of one start of $1 (fast or aot).
 start_once() { # mode
-  local app java opts=() http mqtt t0 t1 ready=false
-  if [ "$1" = aot ]; then
-    app=$AOT_APP java=$AOT_JAVA
-    opts=(-XX:AOTCache=app.aot -XX:AOTMode=on)  # on: a cache the JVM cannot use is an error
+  local ready
+  if [ "$1" = aot ]; then  # AOTMode=on: a cache the JVM cannot use is an error
+    start_cellhub "$AOT_JAVA" "$AOT_APP" "$WORK/data-aot" "$WORK/aot.log" -XX:AOTCache=app.aot -XX:AOTMode=on
   else
-    app=$FAST_APP java=java
+    start_cellhub java "$FAST_APP" "$WORK/data-fast" "$WORK/fast.log"
   fi
-  http=$(free_port) mqtt=$(free_port)
-  t0=$(date +%s.%N)
-  (cd "$app" && CELLHUB_DATA_DIR=$WORK/data-$1 QUARKUS_HTTP_PORT=$http CELLHUB_BROKER_PORT=$mqtt \
-    exec "$java" "${opts[@]}" -jar quarkus-run.jar) >> "$WORK/$1.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 3000); do
-    curl -fsS "http://127.0.0.1:$http/q/health/ready" >/dev/null 2>&1 && { ready=true; break; }
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.02
-  done
-  t1=$(date +%s.%N)
-  if ! $ready; then
-    echo "CellHub ($1) did not become ready; its log:" >&2; tail -40 "$WORK/$1.log" >&2; exit 1
-  fi
-  awk -v a="$t0" -v b="$t1" '{printf "%.2f %.2f ", b - a, ($14 + $15) / 100}' "/proc/$PID/stat"
+  wait_ready || exit 1
+  ready=$(date +%s.%N)
+  awk -v a="$STARTED" -v b="$ready" '{printf "%.2f %.2f ", b - a, ($14 + $15) / 100}' "/proc/$PID/stat"
   awk '/VmRSS/ {printf "%.0f\n", $2 / 1024}' "/proc/$PID/status"
-  kill "$PID"; wait "$PID" 2>/dev/null || true
-  PID=""
+  stop_cellhub
 }
 
 modes=(fast)

@@ -61,38 +61,14 @@ if $BUILD; then
 fi
 [ -f "$APP/quarkus-run.jar" ] || { echo "no $APP/quarkus-run.jar: run without --no-build" >&2; exit 1; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cellhub-aot.XXXXXX")
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-HTTP_PORT=$(free_port)
-MQTT_PORT=$(free_port)
-URL=http://127.0.0.1:$HTTP_PORT
-LOG=$WORK/training.log
-
+. "$ROOT/scripts/cellhub-process.sh"
+use_scratch_dir aot
 echo "# training run: $("$JAVA" -version 2>&1 | head -1), $APP" >&2
 rm -f "$APP/app.aot"
 # The trainer is an operator configured for this run only (no generated password in the data directory).
-(cd "$APP" && CELLHUB_DATA_DIR=$WORK/data QUARKUS_HTTP_PORT=$HTTP_PORT CELLHUB_BROKER_PORT=$MQTT_PORT \
-  exec "$JAVA" -XX:AOTCacheOutput=app.aot \
-    -Dcellhub.security.users.trainer.password=aot-training -Dcellhub.security.users.trainer.role=operator \
-    -jar quarkus-run.jar) > "$LOG" 2>&1 &
-PID=$!
-ready=false
-for _ in $(seq 1200); do
-  curl -fsS "$URL/q/health/ready" >/dev/null 2>&1 && { ready=true; break; }
-  kill -0 "$PID" 2>/dev/null || break
-  sleep 0.1
-done
-if ! $ready; then
-  echo "CellHub did not become ready in the training run; its log:" >&2; tail -40 "$LOG" >&2; exit 1
-fi
+start_cellhub "$JAVA" "$APP" "$WORK/data" "$WORK/training.log" -XX:AOTCacheOutput=app.aot \
+  -Dcellhub.security.users.trainer.password=aot-training -Dcellhub.security.users.trainer.role=operator
+wait_ready || exit 1
 
 auth=(-u trainer:aot-training)
 get() { curl -fsS -o /dev/null "$@" || echo "# training request failed: curl $*" >&2; }
@@ -108,12 +84,10 @@ for _ in 1 2 3; do
 done
 sleep "$TRAIN_SECONDS"
 
-kill "$PID"
-wait "$PID" || true
-PID=""
+stop_cellhub
 if [ ! -s "$APP/app.aot" ]; then
-  echo "The training run wrote no $APP/app.aot; its log:" >&2; tail -40 "$LOG" >&2; exit 1
+  echo "The training run wrote no $APP/app.aot; its log:" >&2; tail -40 "$WORK/training.log" >&2; exit 1
 fi
-echo "# $(grep -c 'Skipping' "$LOG" || true) class(es) left out of the cache (see -Xlog:aot)" >&2
+echo "# $(grep -c 'Skipping' "$WORK/training.log" || true) class(es) left out of the cache (see -Xlog:aot)" >&2
 echo "$APP/app.aot ($(du -m "$APP/app.aot" | cut -f1) MB) written. Run CellHub with it:"
 echo "  cd $APP && $JAVA -XX:AOTCache=app.aot -jar quarkus-run.jar"
