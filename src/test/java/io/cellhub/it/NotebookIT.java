@@ -39,7 +39,8 @@ class NotebookIT {
         try (PackagedApp app = new PackagedApp(FreePort.find(), env).start()) {
             Result result = run(60, PYTHON, SCRIPT.toAbsolutePath().toString(), "127.0.0.1", String.valueOf(brokerPort));
             String described = "notebook_exercises.py (exit " + result.exitCode() + ", CellHub log " + app.log()
-                    + ") printed:\n" + result.output();
+                    + ") printed:\n" + result.output()
+                    + (result.exitCode() == 0 ? "" : "\nThe end of CellHub's log:\n" + app.logTail(80));
 
             assertThat(result.exitCode()).as(described).isZero();
             assertThat(result.output()).as(described)

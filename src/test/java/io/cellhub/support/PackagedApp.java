@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,6 +170,19 @@ public final class PackagedApp implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /**
+     * The last lines of the app's log, for a failure message: the log itself sits in the scratch
+     * space, which is gone once the test JVM exits.
+     */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(" + log + " could not be read: " + e + ")";
+        }
     }
 
     @Override
