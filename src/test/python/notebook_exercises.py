@@ -56,7 +56,10 @@ class Student:
         self.messages = queue.Queue()
         self.connected = threading.Event()
         self.connect_rc = None
-        self.acked = set()
+        # topic -> qos; renewed on every (re)connect, as paho's documentation advises
+        self.subscriptions = {}
+        self.pending = {}  # SUBSCRIBE message id -> topic
+        self.acked = set()  # topics with a SUBACK
         self.acks = threading.Condition()
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
@@ -73,22 +76,40 @@ class Student:
 
     def _on_connect(self, client, userdata, flags, rc):
         self.connect_rc = rc
+        if rc == 0:
+            with self.acks:
+                for topic, qos in self.subscriptions.items():
+                    self._send_subscribe(topic, qos)
         self.connected.set()
+
+    def _send_subscribe(self, topic, qos):
+        rc, mid = self.client.subscribe(topic, qos=qos)
+        if rc == mqtt.MQTT_ERR_SUCCESS:
+            self.pending[mid] = topic
+        return rc
 
     def _on_subscribe(self, client, userdata, mid, granted_qos):
         with self.acks:
-            self.acked.add(mid)
+            topic = self.pending.pop(mid, None)
+            if topic is not None:
+                self.acked.add(topic)
             self.acks.notify_all()
 
     def _on_message(self, client, userdata, msg):
         self.messages.put((msg.topic, msg.payload.decode("utf-8", "replace"), msg.qos, msg.retain))
 
     def subscribe(self, topic, qos=0):
-        rc, mid = self.client.subscribe(topic, qos=qos)
-        if rc != mqtt.MQTT_ERR_SUCCESS:
+        """Subscribes and waits for the SUBACK. The subscription is sent again after a reconnect:
+        CellHub's embedded broker (Moquette 0.17) can close a connection whose first SUBSCRIBE it
+        handles before it has marked the connection connected (see the README), and paho then
+        reconnects by itself."""
+        with self.acks:
+            self.subscriptions[topic] = qos
+            rc = self._send_subscribe(topic, qos)
+        if rc != mqtt.MQTT_ERR_SUCCESS and rc != mqtt.MQTT_ERR_NO_CONN:
             fail("%s could not subscribe to %s: %s" % (self.name, topic, mqtt.error_string(rc)))
         with self.acks:
-            acked = self.acks.wait_for(lambda: mid in self.acked, TIMEOUT)
+            acked = self.acks.wait_for(lambda: topic in self.acked, TIMEOUT)
         if not acked:
             fail("%s got no SUBACK for %s within %.0f s" % (self.name, topic, TIMEOUT))
 
