@@ -37,6 +37,7 @@ import io.cellhub.support.PackagedApp;
 import io.cellhub.support.PrometheusText;
 import io.cellhub.support.ScratchSpace;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
@@ -354,7 +355,17 @@ class BrokerRestartIT {
             }
 
             void publish(int seq) {
-                client.publish(topic, Buffer.buffer(String.valueOf(seq)), MqttQoS.AT_LEAST_ONCE, false, false)
+                Future<Integer> sent;
+                try {
+                    sent = client.publish(topic, Buffer.buffer(String.valueOf(seq)), MqttQoS.AT_LEAST_ONCE, false, false);
+                } catch (NullPointerException closedMeanwhile) {
+                    // Vert.x's client throws instead of failing the future when the connection closed
+                    // after awaitRoom saw it up (MqttClientImpl.write: connection() is null).
+                    unanswered.incrementAndGet();
+                    window.release();
+                    return;
+                }
+                sent
                         .onSuccess(packetId -> {
                             if (earlyPubAcks.remove(packetId)) {
                                 ackedAt.put(seq, System.nanoTime());
