@@ -103,7 +103,8 @@ public class RetainedScan {
 
     /** Keeps the retained mirror of an external broker fresh; the embedded broker reports changes as they happen. */
     @Scheduled(every = "${cellhub.retained.scan-every:1m}", delayed = "${cellhub.retained.scan-every:1m}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void rescan() {
         if (!embedded && completed) {
             scan();

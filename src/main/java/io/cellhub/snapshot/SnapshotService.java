@@ -148,7 +148,8 @@ public class SnapshotService {
     }
 
     @Scheduled(every = "${cellhub.snapshot.every:5m}", delayed = "${cellhub.snapshot.every:5m}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void takeScheduled() {
         try {
             take(Trigger.scheduled, null);

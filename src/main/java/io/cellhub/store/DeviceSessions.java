@@ -129,7 +129,8 @@ public class DeviceSessions implements TopicListener {
         return all;
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void flushPeriodically() {
         flush();
     }

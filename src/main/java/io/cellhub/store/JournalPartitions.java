@@ -48,7 +48,8 @@ public class JournalPartitions {
         maintain();
     }
 
-    @Scheduled(every = "10m", delayed = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10m", delayed = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void maintain() {
         if (!config.enabled()) {
             return;
