@@ -17,13 +17,24 @@
 #   bench/run.sh --no-nodered   skip the Node-RED reference processor
 #   bench/run.sh --java-generator  the JVM generator for every scenario
 #   bench/run.sh --cellhub-only only CellHub's scenarios (no ceilings, so no ratios): for iterating
+#   bench/run.sh --rounds 5     the whole run 5 times, each with a fresh broker and fresh processors, so
+#                               the systems are interleaved; prints the table of the medians and a line
+#                               per round for CellHub (lost and dup: the worst round)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 COMMAND="bench/run.sh $*"
 
 SMOKE=false JFR=false KEEP=false WITH_C=true WITH_PAHO=true WITH_NODERED=true REFERENCES=true C_GENERATOR=true
-for arg in "$@"; do
+ROUNDS=1 ROUND_ARGS=()
+while [ $# -gt 0 ]; do
+  arg=$1
+  shift
+  case "$arg" in
+    --rounds=*) ROUNDS=${arg#--rounds=}; continue ;;
+    --rounds) ROUNDS=${1:-}; shift || true; continue ;;
+  esac
+  ROUND_ARGS+=("$arg")
   case "$arg" in
     --smoke) SMOKE=true ;;
     --jfr) JFR=true KEEP=true ;;
@@ -36,6 +47,7 @@ for arg in "$@"; do
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a whole number of at least 1" >&2; exit 2; }
 
 if $SMOKE; then
   N_Q0=2000 N_Q1=1000 LAT_RATE=500 LAT_SECONDS=2 QUIET=2 WARMUP=0
@@ -61,6 +73,178 @@ if [ ! -f "$BENCH_JAR" ] || [ -n "$(find bench/src bench/pom.xml -newer "$BENCH_
   ./mvnw -B -q -f bench/pom.xml package >&2
 fi
 BENCH_CP="$BENCH_JAR:$ROOT/bench/target/lib/*"
+
+# --- the table ---------------------------------------------------------------------------------
+# Prints the table of a results file (RESULT lines).
+print_table() { # results-file
+  local CPU
+  CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+  {
+    echo
+    echo "CellHub benchmark $(date -u '+%Y-%m-%d %H:%M UTC')$($SMOKE && echo ' (SMOKE: tiny N, figures meaningless)')$([ "$ROUNDS" -gt 1 ] && echo ": the median of $ROUNDS rounds in every cell (lost and dup: the worst round)")"
+    echo "machine: $(nproc) cores, ${CPU:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+    echo "broker: $("$MOSQUITTO" -h 2>/dev/null | head -1), set_tcp_nodelay true, max_queued_messages 0, max_inflight_messages 1000; $(java -version 2>&1 | head -1)"
+    echo "generator and sink: $([ -n "$LOADGEN" ] && echo "bench/c/loadgen.c on libmosquitto (the fan-out run: the JVM one, bench/src)" || echo "the JVM one, bench/src"); every processor warmed up alike first (15 s paced, one full-speed run)"
+    echo "command: $COMMAND"
+    echo
+    awk -v cells="$CELLS" '
+      /^RESULT/ {
+        delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+        l = f["label"]; for (k in f) v[l, k] = f[k]; seen[l] = 1
+      }
+      function cpu(name, label, q) {
+        if (!seen[label]) return
+        printf "  QoS %d %-22s broker %5s ms", q, name, v[label, "broker_cpu_ms_per_1k"]
+        if (v[label, "proc_cpu_ms_per_1k"] != "") printf ", processor %5s ms", v[label, "proc_cpu_ms_per_1k"]
+        if (v[label, "generator_cpu_ms_per_1k"] != "") printf ", generator %5s ms", v[label, "generator_cpu_ms_per_1k"]
+        printf "\n"
+      }
+      function ratio(label, ref) {
+        return (ref != "" && label !~ /^latency/ && v[ref, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ref, "msgs_per_s"]) : "-"
+      }
+      # ratios to the one-hop ceiling, the C processor and Node-RED of the same QoS in this run
+      function row(name, label, q,   r1, r2, r3, rate) {
+        if (!seen[label]) return
+        r1 = ratio(label, "onehop-q" q); r2 = ratio(label, "c-q" q); r3 = ratio(label, "nodered-q" q)
+        rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; r3 = r3 "!"; anylost = 1 }
+        printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", name, v[label, "qos"], \
+          (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), rate, \
+          v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2, r3
+      }
+      END {
+        # The systems of the job, in table order: label prefix, table row name, short name.
+        split("onehop c paho nodered cellhub", sys, " ")
+        full["onehop"] = "one-hop ceiling (no processor)"; short["onehop"] = "one hop"
+        full["c"] = "C processor, libmosquitto"; short["c"] = "C processor"
+        full["paho"] = "Python paho-mqtt 1.6.1 processor"; short["paho"] = "paho processor"
+        full["nodered"] = "Node-RED 4.1 flow"; short["nodered"] = "Node-RED flow"
+        full["cellhub"] = "CellHub average"; short["cellhub"] = "CellHub"
+        printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C", "x Node-RED"
+        print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|---------|-------|------------|"
+        for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row(full[sys[i]], sys[i] "-q" q, q)
+        for (q = 0; q <= 1; q++) row("CellHub average, journal on", "journal" (q ? "" : "0") "-q" q, q)
+        for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row("latency: " short[sys[i]], "latency-" sys[i] "-q" q, q)
+        row("fan-out: no SSE clients", "fanout-base", "")
+        row(sprintf("fan-out: %s SSE clients (%s slow)", v["fanout", "sse_clients"], v["fanout", "slow_clients"]), "fanout", "")
+        print ""
+        print "CPU per 1,000 inputs (ms, user + system; 2 cores shared by broker, generator and processor; a JVM generator"
+        print "counts its start-up, and in the fan-out run the SSE clients it hosts):"
+        for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) cpu(short[sys[i]], sys[i] "-q" q, q)
+        cpu("CellHub, journal on", "journal0-q0", 0)
+        cpu("CellHub, journal on", "journal-q1", 1)
+        cpu("CellHub, no SSE", "fanout-base", 0)
+        cpu("CellHub, SSE clients", "fanout", 0)
+        print ""
+        if (seen["journal"]) printf "journal, QoS 1 (every input and every average read back committed before its PUBACK): %s rows/s sustained, %s rows, longest receipt-to-commit lag %s s\n", v["journal", "rows_per_s"], v["journal", "rows"], v["journal", "lag_max_s"]
+        if (seen["journal0"]) printf "journal, QoS 0 (inputs as fast as they come; the writer sustains): %s rows/s, %s rows, longest receipt-to-commit lag %s s, %s QoS 0 rows dropped by a full queue\n", v["journal0", "rows_per_s"], v["journal0", "rows"], v["journal0", "lag_max_s"], v["journal0", "dropped"]
+        for (q = 0; q <= 1; q++) {
+          if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run (journal off): peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-cellhub-q" q, "ready_s"]
+          for (i = 1; i in sys; i++) if (seen["rss-" sys[i] "-q" q] && sys[i] != "cellhub") \
+            printf "%s QoS %d: peak RSS %.1f MB\n", short[sys[i]], q, v["rss-" sys[i] "-q" q, "rss_kb"] / 1024
+        }
+        if (seen["rss-journal"]) printf "CellHub journal runs: peak RSS %.0f MB (QoS 1) and %.0f MB (QoS 0), ready %s s and %s s after start\n", v["rss-journal", "rss_kb"] / 1024, v["rss-journal0", "rss_kb"] / 1024, v["ready-journal", "ready_s"], v["ready-journal0", "ready_s"]
+        if (seen["fanout"]) {
+          printf "fan-out: %s SSE clients on # (%s never read): %s/%s/%s events per fast client (min/median/max), %s resyncs; CellHub dropped %s values for the slow clients (%s for the fast ones, %s in all)\n", \
+            v["fanout", "sse_clients"], v["fanout", "slow_clients"], v["fanout", "events_per_client_min"], v["fanout", "events_per_client_median"], \
+            v["fanout", "events_per_client_max"], v["fanout", "resyncs"], v["fanout", "sse_dropped_slow"], v["fanout", "sse_dropped_fast"], v["fanout", "sse_dropped"]
+          printf "fan-out: CellHub wrote %s values into the connections of the slow clients in all (what their buffers took), %s resyncs for them\n", v["fanout", "sse_sent_slow"], v["fanout", "sse_resyncs_slow"]
+          printf "fan-out: CellHub heap after a full GC %s MB without clients, %s MB with them, %s MB after they left (the new topics of the run stay); peak RSS %.0f MB\n", \
+            v["fanout", "heap_after_gc_mb_before"], v["fanout", "heap_after_gc_mb_with_clients"], v["fanout", "heap_after_gc_mb_after_close"], v["rss-fanout", "rss_kb"] / 1024
+          printf "fan-out: ingest %s msgs/s (lost %s) with the clients vs %s msgs/s (lost %s) without\n", \
+            v["fanout", "msgs_per_s"], v["fanout", "lost"], v["fanout-base", "msgs_per_s"], v["fanout-base", "lost"]
+          if (v["fanout", "sse_ended"] > 0) printf "note: fanout: CellHub ended %s of the stream connections during the run\n", v["fanout", "sse_ended"]
+        }
+        if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
+        for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
+        for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]
+        for (l in seen) if (v[l, "generator_connection"] == "lost-during-run" || v[l, "sink_connection"] == "lost-during-run") printf "note: %s: the broker closed the generator or sink connection during the run\n", l
+      }' "$1"
+    echo
+    echo "msgs/s = inputs published / (last expected message received - first publish); lost/dup counted by the sink;"
+    echo "latency = publish call to receipt at the sink (one process, one monotonic clock)."
+    if [ "$ROUNDS" -gt 1 ]; then
+      echo "x 1-hop, x C, x Node-RED: ratio of the medians of the same QoS; each round's own ratios for CellHub below."
+    else
+      echo "x 1-hop, x C, x Node-RED: ratio to the same QoS in this run."
+    fi
+  }
+}
+
+# --- rounds: the whole run again and again, then the medians ------------------------------------
+# Every round is a run of this script of its own (a fresh broker, fresh processors, the same order),
+# so each system is measured once per round, interleaved with the others.
+if [ "$ROUNDS" -gt 1 ]; then
+  ROUNDS_WORK=$(mktemp -d "${TMPDIR:-/tmp}/cellhub-bench-rounds.XXXXXX")
+  $KEEP && trap 'echo "# work directory kept: $ROUNDS_WORK" >&2' EXIT || trap 'rm -rf "$ROUNDS_WORK"' EXIT
+  for ((r = 1; r <= ROUNDS; r++)); do
+    echo "# round $r of $ROUNDS: bench/run.sh ${ROUND_ARGS[*]}" >&2
+    BENCH_RESULTS_COPY=$ROUNDS_WORK/round-$r.txt bash "$ROOT/bench/run.sh" "${ROUND_ARGS[@]}" >&2 \
+      || { echo "# round $r failed" >&2; exit 1; }
+  done
+  LOADGEN=""
+  $C_GENERATOR && command -v gcc >/dev/null && [ -f /usr/include/mosquitto.h ] && LOADGEN=c
+  # One RESULT line per label: the median of each number over the rounds; lost, dup and
+  # publish_failed the largest; a word (such as ending) that is not the same in every round, the
+  # first one that differs from the others.
+  awk '
+    /^RESULT/ {
+      l = ""; for (i = 2; i <= NF; i++) if ($i ~ /^label=/) l = substr($i, 7)
+      if (!(l in order)) { order[l] = ++labels; name[labels] = l }
+      for (i = 2; i <= NF; i++) {
+        k = substr($i, 1, index($i, "=") - 1); x = substr($i, index($i, "=") + 1)
+        if (k == "label") continue
+        if (!((l, k) in count)) { keys[l] = keys[l] " " k }
+        vals[l, k, ++count[l, k]] = x
+      }
+    }
+    function numeric(x) { return x ~ /^-?[0-9]+(\.[0-9]+)?$/ }
+    function merged(l, k,   n, i, j, a, t, allint, word, m) {
+      n = count[l, k]; allint = 1
+      for (i = 1; i <= n; i++) {
+        if (!numeric(vals[l, k, i])) {
+          word = vals[l, k, 1]
+          for (j = 1; j <= n; j++) if (vals[l, k, j] != word) return vals[l, k, j]
+          return word
+        }
+        if (vals[l, k, i] !~ /^-?[0-9]+$/) allint = 0
+        a[i] = vals[l, k, i] + 0
+      }
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      if (k == "lost" || k == "dup" || k == "publish_failed" || k == "dropped") m = a[n]
+      else m = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+      if (allint) return sprintf("%d", m + (m < 0 ? -0.5 : 0.5))
+      m = sprintf("%.3f", m); sub(/0+$/, "", m); sub(/\.$/, "", m)
+      return m
+    }
+    END {
+      for (o = 1; o <= labels; o++) {
+        l = name[o]; line = "RESULT label=" l; split(substr(keys[l], 2), ks, " ")
+        for (i = 1; i in ks; i++) line = line " " ks[i] "=" merged(l, ks[i])
+        print line
+      }
+    }' "$ROUNDS_WORK"/round-*.txt > "$ROUNDS_WORK/results.txt"
+  {
+    print_table "$ROUNDS_WORK/results.txt"
+    echo
+    echo "CellHub in each round (x C, x Node-RED: against the processors of the same round):"
+    for ((r = 1; r <= ROUNDS; r++)); do
+      awk -v r="$r" '
+        /^RESULT/ { delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }; for (k in f) v[f["label"], k] = f[k] }
+        function x(label, ref) { return v[ref, "msgs_per_s"] > 0 ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ref, "msgs_per_s"]) : "-" }
+        END {
+          printf "  round %d: QoS 0 %s msgs/s (x C %s, x Node-RED %s, lost %s), QoS 1 %s msgs/s (x C %s, x Node-RED %s, lost %s);", r, \
+            v["cellhub-q0", "msgs_per_s"], x("cellhub-q0", "c-q0"), x("cellhub-q0", "nodered-q0"), v["cellhub-q0", "lost"], \
+            v["cellhub-q1", "msgs_per_s"], x("cellhub-q1", "c-q1"), x("cellhub-q1", "nodered-q1"), v["cellhub-q1", "lost"]
+          printf " latency p99/max QoS 0 %s/%s ms, QoS 1 %s/%s ms;", v["latency-cellhub-q0", "p99_ms"], v["latency-cellhub-q0", "max_ms"], \
+            v["latency-cellhub-q1", "p99_ms"], v["latency-cellhub-q1", "max_ms"]
+          printf " journal QoS 1 %s rows/s (lag %s s); peak RSS QoS 0/QoS 1/fan-out %.0f/%.0f/%.0f MB; ready %s s\n", \
+            v["journal", "rows_per_s"], v["journal", "lag_max_s"], v["rss-cellhub-q0", "rss_kb"] / 1024, \
+            v["rss-cellhub-q1", "rss_kb"] / 1024, v["rss-fanout", "rss_kb"] / 1024, v["ready-cellhub-q1", "ready_s"]
+        }' "$ROUNDS_WORK/round-$r.txt"
+    done
+  } | tee "$ROUNDS_WORK/table.txt"
+  exit 0
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cellhub-bench.XXXXXX")
 RESULTS=$WORK/results.txt
@@ -327,90 +511,5 @@ journal_run() { # label qos n
 journal_run journal 1 "$N_Q1"
 journal_run journal0 0 "$N_Q0"
 
-# --- the table ---------------------------------------------------------------------------------
-CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
-{
-  echo
-  echo "CellHub benchmark $(date -u '+%Y-%m-%d %H:%M UTC')$($SMOKE && echo ' (SMOKE: tiny N, figures meaningless)')"
-  echo "machine: $(nproc) cores, ${CPU:-unknown CPU}, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-  echo "broker: $("$MOSQUITTO" -h 2>/dev/null | head -1), set_tcp_nodelay true, max_queued_messages 0, max_inflight_messages 1000; $(java -version 2>&1 | head -1)"
-  echo "generator and sink: $([ -n "$LOADGEN" ] && echo "bench/c/loadgen.c on libmosquitto (the fan-out run: the JVM one, bench/src)" || echo "the JVM one, bench/src"); every processor warmed up alike first (15 s paced, one full-speed run)"
-  echo "command: $COMMAND"
-  echo
-  awk -v cells="$CELLS" '
-    /^RESULT/ {
-      delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      l = f["label"]; for (k in f) v[l, k] = f[k]; seen[l] = 1
-    }
-    function cpu(name, label, q) {
-      if (!seen[label]) return
-      printf "  QoS %d %-22s broker %5s ms", q, name, v[label, "broker_cpu_ms_per_1k"]
-      if (v[label, "proc_cpu_ms_per_1k"] != "") printf ", processor %5s ms", v[label, "proc_cpu_ms_per_1k"]
-      if (v[label, "generator_cpu_ms_per_1k"] != "") printf ", generator %5s ms", v[label, "generator_cpu_ms_per_1k"]
-      printf "\n"
-    }
-    function ratio(label, ref) {
-      return (ref != "" && label !~ /^latency/ && v[ref, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ref, "msgs_per_s"]) : "-"
-    }
-    # ratios to the one-hop ceiling, the C processor and Node-RED of the same QoS in this run
-    function row(name, label, q,   r1, r2, r3, rate) {
-      if (!seen[label]) return
-      r1 = ratio(label, "onehop-q" q); r2 = ratio(label, "c-q" q); r3 = ratio(label, "nodered-q" q)
-      rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; r3 = r3 "!"; anylost = 1 }
-      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", name, v[label, "qos"], \
-        (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), rate, \
-        v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2, r3
-    }
-    END {
-      # The systems of the job, in table order: label prefix, table row name, short name.
-      split("onehop c paho nodered cellhub", sys, " ")
-      full["onehop"] = "one-hop ceiling (no processor)"; short["onehop"] = "one hop"
-      full["c"] = "C processor, libmosquitto"; short["c"] = "C processor"
-      full["paho"] = "Python paho-mqtt 1.6.1 processor"; short["paho"] = "paho processor"
-      full["nodered"] = "Node-RED 4.1 flow"; short["nodered"] = "Node-RED flow"
-      full["cellhub"] = "CellHub average"; short["cellhub"] = "CellHub"
-      printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C", "x Node-RED"
-      print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|---------|-------|------------|"
-      for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row(full[sys[i]], sys[i] "-q" q, q)
-      for (q = 0; q <= 1; q++) row("CellHub average, journal on", "journal" (q ? "" : "0") "-q" q, q)
-      for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row("latency: " short[sys[i]], "latency-" sys[i] "-q" q, q)
-      row("fan-out: no SSE clients", "fanout-base", "")
-      row(sprintf("fan-out: %s SSE clients (%s slow)", v["fanout", "sse_clients"], v["fanout", "slow_clients"]), "fanout", "")
-      print ""
-      print "CPU per 1,000 inputs (ms, user + system; 2 cores shared by broker, generator and processor; a JVM generator"
-      print "counts its start-up, and in the fan-out run the SSE clients it hosts):"
-      for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) cpu(short[sys[i]], sys[i] "-q" q, q)
-      cpu("CellHub, journal on", "journal0-q0", 0)
-      cpu("CellHub, journal on", "journal-q1", 1)
-      cpu("CellHub, no SSE", "fanout-base", 0)
-      cpu("CellHub, SSE clients", "fanout", 0)
-      print ""
-      if (seen["journal"]) printf "journal, QoS 1 (every input and every average read back committed before its PUBACK): %s rows/s sustained, %s rows, longest receipt-to-commit lag %s s\n", v["journal", "rows_per_s"], v["journal", "rows"], v["journal", "lag_max_s"]
-      if (seen["journal0"]) printf "journal, QoS 0 (inputs as fast as they come; the writer sustains): %s rows/s, %s rows, longest receipt-to-commit lag %s s, %s QoS 0 rows dropped by a full queue\n", v["journal0", "rows_per_s"], v["journal0", "rows"], v["journal0", "lag_max_s"], v["journal0", "dropped"]
-      for (q = 0; q <= 1; q++) {
-        if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run (journal off): peak RSS %.0f MB (default heap settings), ready %s s after start (external broker, embedded PostgreSQL)\n", q, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-cellhub-q" q, "ready_s"]
-        for (i = 1; i in sys; i++) if (seen["rss-" sys[i] "-q" q] && sys[i] != "cellhub") \
-          printf "%s QoS %d: peak RSS %.1f MB\n", short[sys[i]], q, v["rss-" sys[i] "-q" q, "rss_kb"] / 1024
-      }
-      if (seen["rss-journal"]) printf "CellHub journal runs: peak RSS %.0f MB (QoS 1) and %.0f MB (QoS 0), ready %s s and %s s after start\n", v["rss-journal", "rss_kb"] / 1024, v["rss-journal0", "rss_kb"] / 1024, v["ready-journal", "ready_s"], v["ready-journal0", "ready_s"]
-      if (seen["fanout"]) {
-        printf "fan-out: %s SSE clients on # (%s never read): %s/%s/%s events per fast client (min/median/max), %s resyncs; CellHub dropped %s values for the slow clients (%s for the fast ones, %s in all)\n", \
-          v["fanout", "sse_clients"], v["fanout", "slow_clients"], v["fanout", "events_per_client_min"], v["fanout", "events_per_client_median"], \
-          v["fanout", "events_per_client_max"], v["fanout", "resyncs"], v["fanout", "sse_dropped_slow"], v["fanout", "sse_dropped_fast"], v["fanout", "sse_dropped"]
-        printf "fan-out: CellHub wrote %s values into the connections of the slow clients in all (what their buffers took), %s resyncs for them\n", v["fanout", "sse_sent_slow"], v["fanout", "sse_resyncs_slow"]
-        printf "fan-out: CellHub heap after a full GC %s MB without clients, %s MB with them, %s MB after they left (the new topics of the run stay); peak RSS %.0f MB\n", \
-          v["fanout", "heap_after_gc_mb_before"], v["fanout", "heap_after_gc_mb_with_clients"], v["fanout", "heap_after_gc_mb_after_close"], v["rss-fanout", "rss_kb"] / 1024
-        printf "fan-out: ingest %s msgs/s (lost %s) with the clients vs %s msgs/s (lost %s) without\n", \
-          v["fanout", "msgs_per_s"], v["fanout", "lost"], v["fanout-base", "msgs_per_s"], v["fanout-base", "lost"]
-        if (v["fanout", "sse_ended"] > 0) printf "note: fanout: CellHub ended %s of the stream connections during the run\n", v["fanout", "sse_ended"]
-      }
-      if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
-      for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
-      for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]
-      for (l in seen) if (v[l, "generator_connection"] == "lost-during-run" || v[l, "sink_connection"] == "lost-during-run") printf "note: %s: the broker closed the generator or sink connection during the run\n", l
-    }' "$RESULTS"
-  echo
-  echo "msgs/s = inputs published / (last expected message received - first publish); lost/dup counted by the sink;"
-  echo "latency = publish call to receipt at the sink (one process, one monotonic clock)."
-  echo "x 1-hop, x C, x Node-RED: ratio to the same QoS in this run."
-} | tee "$WORK/table.txt"
+print_table "$RESULTS" | tee "$WORK/table.txt"
+[ -z "${BENCH_RESULTS_COPY:-}" ] || cp "$RESULTS" "$BENCH_RESULTS_COPY"

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import io.cellhub.support.ScratchSpace;
 
 /**
- * Keeps the benchmark from rotting: {@code bench/run.sh --smoke} against the packaged jar (every
- * scenario with tiny N) must finish and print its table with a row for every scenario. No figure,
- * not even lost messages, is checked: timings belong to the benchmark, never to the test suite. The only
- * clock here is a hang guard.
+ * Keeps the benchmark from rotting: {@code bench/run.sh --smoke --rounds 2} against the packaged jar
+ * (every scenario with tiny N, twice) must finish and print the table of the medians with a row for
+ * every scenario, and CellHub's line for each round. No figure, not even lost messages, is checked:
+ * timings belong to the benchmark, never to the test suite. The only clock here is a hang guard.
  */
 class BenchSmokeIT {
 
@@ -24,7 +24,8 @@ class BenchSmokeIT {
     void theBenchmarkRunsAndPrintsItsTable() throws Exception {
         Path root = Path.of("").toAbsolutePath();
         Path output = ScratchSpace.file("bench-smoke", ".txt");
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bench/run.sh").toString(), "--smoke")
+        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bench/run.sh").toString(), "--smoke",
+                "--rounds", "2")
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -33,7 +34,7 @@ class BenchSmokeIT {
             builder.environment().put("CELLHUB_JAR", jar);
         }
         Process process = builder.start();
-        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+        boolean finished = process.waitFor(15, TimeUnit.MINUTES);
         if (!finished) {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
@@ -41,13 +42,18 @@ class BenchSmokeIT {
         String text = read(output);
         assertThat(finished).as("bench/run.sh --smoke finished; its output:%n%s", text).isTrue();
         assertThat(process.exitValue()).as("exit status; output:%n%s", text).isZero();
-        assertThat(text).contains("| scenario", "one-hop ceiling (no processor)", "CellHub average",
-                "latency: CellHub", "command: bench/run.sh --smoke");
-        assertThat(text).contains("fan-out: ingest", "Python paho-mqtt 1.6.1 processor"); // .ci/run installs paho
+        assertThat(text).contains("the median of 2 rounds");
+        // The rounds' own tables come first (on standard error); the table of the medians is the last.
+        String medians = text.substring(text.lastIndexOf("the median of 2 rounds"));
+        assertThat(medians).contains("| scenario", "one-hop ceiling (no processor)", "CellHub average",
+                "latency: CellHub", "command: bench/run.sh --smoke --rounds 2",
+                "CellHub in each round", "  round 1: QoS 0 ", "  round 2: QoS 0 ");
+        assertThat(medians).contains("fan-out: ingest", "Python paho-mqtt 1.6.1 processor"); // .ci/run installs paho
         if (Files.exists(Path.of("/usr/include/mosquitto.h"))) {
-            assertThat(text).contains("C processor, libmosquitto", "generator and sink: bench/c/loadgen.c");
+            assertThat(medians).contains("C processor, libmosquitto", "generator and sink: bench/c/loadgen.c");
         }
-        assertThat(text).doesNotContain("printed no result", "# c did not become ready", "# paho did not become ready");
+        assertThat(text).doesNotContain("printed no result", "# c did not become ready", "# paho did not become ready",
+                "round 1 failed", "round 2 failed");
     }
 
     private static String read(Path file) throws IOException {
