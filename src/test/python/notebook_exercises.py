@@ -99,10 +99,9 @@ class Student:
         self.messages.put((msg.topic, msg.payload.decode("utf-8", "replace"), msg.qos, msg.retain))
 
     def subscribe(self, topic, qos=0):
-        """Subscribes and waits for the SUBACK. The subscription is sent again after a reconnect:
-        CellHub's embedded broker (Moquette 0.17) can close a connection whose first SUBSCRIBE it
-        handles before it has marked the connection connected (see the README), and paho then
-        reconnects by itself."""
+        """Subscribes and waits for the SUBACK. The subscription is sent again after a reconnect, as
+        paho's documentation advises: a device whose connection drops gets its subscriptions back
+        when paho reconnects by itself."""
         with self.acks:
             self.subscriptions[topic] = qos
             rc = self._send_subscribe(topic, qos)

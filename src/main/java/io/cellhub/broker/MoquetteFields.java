@@ -10,8 +10,8 @@ import io.netty.channel.Channel;
 
 /**
  * Reads Moquette 0.17's private fields, for the few things its API does not offer (its retained store,
- * its session loops, its stored subscriptions, a client's connection). Callers handle the failure of
- * another version.
+ * its session loops, its stored subscriptions, a client's connection, a place in its client pipelines).
+ * Callers handle the failure of another version.
  */
 final class MoquetteFields {
 
@@ -23,6 +23,13 @@ final class MoquetteFields {
         Field field = owner.getClass().getDeclaredField(name);
         field.setAccessible(true);
         return field.get(owner);
+    }
+
+    /** Sets the field {@code name} declared by the owner's own class. */
+    static void write(Object owner, String name, Object value) throws ReflectiveOperationException {
+        Field field = owner.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        field.set(owner, value);
     }
 
     /** The server's retained store, which Moquette's API neither exposes nor lets one list. */

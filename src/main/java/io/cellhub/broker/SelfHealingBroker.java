@@ -68,6 +68,7 @@ final class SelfHealingBroker {
         List<InterceptHandler> handlers = new ArrayList<>(interceptors.apply(candidate));
         handlers.add(new SessionLoopWatchdog(error -> loopDied(candidate, error)));
         candidate.startServer(config.get(), handlers, null, null, policy);
+        ConnectGate.install(candidate);
         return candidate;
     }
 
