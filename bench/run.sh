@@ -5,7 +5,8 @@
 # The generator and sink: bench/c/loadgen.c on libmosquitto when gcc and libmosquitto-dev are there
 # (it reaches the broker's limit one hop), else the JVM one in bench/src; the fan-out scenario always
 # uses the JVM one (it hosts the SSE clients). The reference processors, each run when it can be:
-# C on libmosquitto (bench/c/avg.c), Python paho-mqtt (bench/references/avg_paho.py, Debian's
+# C on libmosquitto (bench/c/avg.c; once on its two inputs, once on '#' as CellHub's default ingest,
+# which reads its own averages back), Python paho-mqtt (bench/references/avg_paho.py, Debian's
 # python3-paho-mqtt) and Node-RED 4.1 (bench/references/nodered, installed from npm on first use).
 #
 #   bench/run.sh                full run (each scenario stops by itself within a minute)
@@ -113,9 +114,10 @@ print_table() { # results-file
       }
       END {
         # The systems of the job, in table order: label prefix, table row name, short name.
-        split("onehop c paho nodered cellhub", sys, " ")
+        split("onehop c chash paho nodered cellhub", sys, " ")
         full["onehop"] = "one-hop ceiling (no processor)"; short["onehop"] = "one hop"
         full["c"] = "C processor, libmosquitto"; short["c"] = "C processor"
+        full["chash"] = "C processor on # (like CellHub)"; short["chash"] = "C processor on #"
         full["paho"] = "Python paho-mqtt 1.6.1 processor"; short["paho"] = "paho processor"
         full["nodered"] = "Node-RED 4.1 flow"; short["nodered"] = "Node-RED flow"
         full["cellhub"] = "CellHub average"; short["cellhub"] = "CellHub"
@@ -232,9 +234,9 @@ if [ "$ROUNDS" -gt 1 ]; then
         /^RESULT/ { delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }; for (k in f) v[f["label"], k] = f[k] }
         function x(label, ref) { return v[ref, "msgs_per_s"] > 0 ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ref, "msgs_per_s"]) : "-" }
         END {
-          printf "  round %d: QoS 0 %s msgs/s (x C %s, x Node-RED %s, lost %s), QoS 1 %s msgs/s (x C %s, x Node-RED %s, lost %s);", r, \
-            v["cellhub-q0", "msgs_per_s"], x("cellhub-q0", "c-q0"), x("cellhub-q0", "nodered-q0"), v["cellhub-q0", "lost"], \
-            v["cellhub-q1", "msgs_per_s"], x("cellhub-q1", "c-q1"), x("cellhub-q1", "nodered-q1"), v["cellhub-q1", "lost"]
+          printf "  round %d: QoS 0 %s msgs/s (x C %s, x C on # %s, x Node-RED %s, lost %s), QoS 1 %s msgs/s (x C %s, x C on # %s, x Node-RED %s, lost %s);", r, \
+            v["cellhub-q0", "msgs_per_s"], x("cellhub-q0", "c-q0"), x("cellhub-q0", "chash-q0"), x("cellhub-q0", "nodered-q0"), v["cellhub-q0", "lost"], \
+            v["cellhub-q1", "msgs_per_s"], x("cellhub-q1", "c-q1"), x("cellhub-q1", "chash-q1"), x("cellhub-q1", "nodered-q1"), v["cellhub-q1", "lost"]
           printf " latency p99/max QoS 0 %s/%s ms, QoS 1 %s/%s ms;", v["latency-cellhub-q0", "p99_ms"], v["latency-cellhub-q0", "max_ms"], \
             v["latency-cellhub-q1", "p99_ms"], v["latency-cellhub-q1", "max_ms"]
           printf " journal QoS 1 %s rows/s (lag %s s); peak RSS QoS 0/QoS 1/fan-out %.0f/%.0f/%.0f MB; ready %s s\n", \
@@ -384,6 +386,8 @@ reference() { # name qos seconds-to-ready command...
 }
 for q in 0 1; do
   [ -n "$C_AVG" ] && reference c "$q" 5 "$C_AVG" 127.0.0.1 "$MQTT_PORT" "$q"
+  # The same C processor on '#', as CellHub's default ingest: its own averages come back to it too.
+  [ -n "$C_AVG" ] && reference chash "$q" 5 "$C_AVG" 127.0.0.1 "$MQTT_PORT" "$q" all
   $WITH_PAHO && reference paho "$q" 10 /usr/bin/python3 bench/references/avg_paho.py 127.0.0.1 "$MQTT_PORT" "$q"
   # The first start installs Node-RED from npm (npm ci): up to a few minutes.
   $WITH_NODERED && reference nodered "$q" 300 bench/references/nodered/start.sh 127.0.0.1 "$MQTT_PORT" "$q" "$WORK/nodered-q$q"

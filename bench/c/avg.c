@@ -1,7 +1,9 @@
 /* The two-hop reference: the leanest average processor, on Debian's libmosquitto.
  * For every cell X: once X/temperature1 and X/temperature2 both have a number, every update of
  * either publishes their mean to X/avgtemperature (not retained, same QoS as the inputs).
- * Usage: avg HOST PORT QOS.  Build: gcc -O2 -o avg avg.c -lmosquitto */
+ * With "all", it subscribes to '#' instead of the two inputs and skips every other topic, its own
+ * averages among them, as CellHub's default ingest does: the same job with the broker's extra send.
+ * Usage: avg HOST PORT QOS [all].  Build: gcc -O2 -o avg avg.c -lmosquitto */
 #include <mosquitto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,7 @@
 #define CELLS 65536
 struct cell { char name[64]; double v[2]; int have[2]; int used; };
 static struct cell table[CELLS];
-static int qos;
+static int qos, all;
 
 static struct cell *lookup(const char *name, size_t len) {
     unsigned h = 2166136261u;
@@ -26,14 +28,18 @@ static struct cell *lookup(const char *name, size_t len) {
 static void on_connect(struct mosquitto *m, void *u, int rc) {
     (void) u;
     if (rc) { fprintf(stderr, "connect failed: %d\n", rc); exit(1); }
-    mosquitto_subscribe(m, NULL, "+/temperature1", qos);
-    mosquitto_subscribe(m, NULL, "+/temperature2", qos);
+    if (all) {
+        mosquitto_subscribe(m, NULL, "#", qos);
+    } else {
+        mosquitto_subscribe(m, NULL, "+/temperature1", qos);
+        mosquitto_subscribe(m, NULL, "+/temperature2", qos);
+    }
 }
 
 static int subacks;
 static void on_subscribe(struct mosquitto *m, void *u, int mid, int n, const int *granted) {
     (void) m; (void) u; (void) mid; (void) n; (void) granted;
-    if (++subacks == 2) printf("ready\n");
+    if (++subacks == (all ? 1 : 2)) printf("ready\n");
 }
 
 static void on_message(struct mosquitto *m, void *u, const struct mosquitto_message *msg) {
@@ -41,6 +47,7 @@ static void on_message(struct mosquitto *m, void *u, const struct mosquitto_mess
     if (msg->retain || msg->payloadlen <= 0 || msg->payloadlen > 63) return;
     const char *slash = strchr(msg->topic, '/');
     if (!slash || slash - msg->topic > 63) return;
+    if (all && strcmp(slash, "/temperature1") != 0 && strcmp(slash, "/temperature2") != 0) return;
     int input = slash[12] == '1' ? 0 : 1; /* "/temperature" is 12 characters */
     char buf[64];
     memcpy(buf, msg->payload, msg->payloadlen);
@@ -61,8 +68,12 @@ static void on_message(struct mosquitto *m, void *u, const struct mosquitto_mess
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: %s HOST PORT QOS\n", argv[0]); return 2; }
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "all") == 0)) {
+        fprintf(stderr, "usage: %s HOST PORT QOS [all]\n", argv[0]);
+        return 2;
+    }
     qos = atoi(argv[3]);
+    all = argc == 5;
     setvbuf(stdout, NULL, _IOLBF, 0);
     mosquitto_lib_init();
     struct mosquitto *m = mosquitto_new(NULL, true, NULL);
