@@ -70,7 +70,7 @@ class DashboardPagesTest {
     void pagesLoadTheirScriptsAndStylesFromCellHubItself() {
         for (String asset : List.of("/assets/cellhub.css", "/assets/common.js", "/assets/cells.js", "/assets/topics.js",
                 "/assets/topic.js", "/assets/retained.js", "/assets/snapshots.js", "/assets/rules.js",
-                "/webjars/uplot/dist/uPlot.iife.min.js", "/webjars/uplot/dist/uPlot.min.css")) {
+                "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", "/webjars/uplot/1.6.30/dist/uPlot.min.css")) {
             given().when().get(asset).then().statusCode(200);
         }
         for (String page : PAGES) {
