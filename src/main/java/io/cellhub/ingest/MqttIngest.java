@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.RateLimitedWarning;
-import io.cellhub.topic.RetainedReplay;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
@@ -41,7 +40,6 @@ public class MqttIngest {
 
     private final TrafficMetrics metrics;
     private final TopicFilter filter;
-    private final RetainedReplay replay;
     private final DurableLog log;
     private final IngestLimits limits;
     private final Counter unsentPubAcks;
@@ -51,14 +49,13 @@ public class MqttIngest {
     private final RateLimitedWarning listenerFailure = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
 
     public MqttIngest(TrafficMetrics metrics, IngestConfig config,
-            @ConfigProperty(name = "cellhub.broker.max-message-size") int maxMessageSize, RetainedReplay replay,
+            @ConfigProperty(name = "cellhub.broker.max-message-size") int maxMessageSize,
             DurableLog log, MeterRegistry registry, @Liveness IngestLiveness liveness,
             @All List<TopicListener> listeners) {
         this.metrics = metrics;
         this.liveness = liveness;
         this.listeners = List.copyOf(listeners);
         this.filter = TopicFilter.parse(config.filter());
-        this.replay = replay;
         this.log = log;
         this.limits = new IngestLimits(config, maxMessageSize, metrics);
         this.unsentPubAcks = Counter.builder("cellhub.ingest.pubacks.unsent")
@@ -121,7 +118,7 @@ public class MqttIngest {
         }
         metrics.received();
         TopicMessage received = new TopicMessage(mqtt.getTopic(), Payload.adopt(message.getPayload()),
-                mqtt.getQosLevel().value(), mqtt.isRetain(), Instant.now(), mqtt.isRetain() || !replay.isSettled());
+                mqtt.getQosLevel().value(), mqtt.isRetain(), Instant.now());
         Runnable pubAck = pubAck(mqtt);
         if (log.records(received.topic())) {
             log.append(received, pubAck);
@@ -144,8 +141,7 @@ public class MqttIngest {
     private boolean accepted(ReceivingMqttMessageMetadata mqtt) {
         String topic = mqtt.getTopic();
         // The size from the client's buffer: an oversized payload is never copied.
-        boolean accepted = !isSystemTopic(topic) && filter.matches(topic)
-                && limits.admit(topic, mqtt.getMessage().payload().length());
+        boolean accepted = filter.matches(topic) && limits.admit(topic, mqtt.getMessage().payload().length());
         if (!accepted) {
             pubAck(mqtt).run();
         }
@@ -182,9 +178,5 @@ public class MqttIngest {
             LOG.debugf("PUBACK for message %d on %s not sent (%s): the broker redelivers it", mqtt.getMessageId(),
                     mqtt.getTopic(), connectionClosed);
         }
-    }
-
-    static boolean isSystemTopic(String topic) {
-        return topic.startsWith("$SYS");
     }
 }

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 import io.cellhub.topic.DurableLog;
-import io.cellhub.topic.RetainedReplay;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TrafficMetrics;
@@ -140,8 +139,6 @@ class MqttIngestTest {
 
     private MqttIngest ingest(List<TopicListener> listeners) {
         TrafficMetrics metrics = new TrafficMetrics(registry);
-        RetainedReplay replay = new RetainedReplay();
-        replay.settle();
         DurableLog log = new DurableLog() {
             @Override
             public boolean records(String topic) {
@@ -154,7 +151,7 @@ class MqttIngestTest {
                 whenDurable.run();
             }
         };
-        return new MqttIngest(metrics, new Limits(), 1024 * 1024, replay, log, registry, liveness, listeners);
+        return new MqttIngest(metrics, new Limits(), 1024 * 1024, log, registry, liveness, listeners);
     }
 
     private Message<byte[]> qos1(int id, String topic, int payloadBytes) {
