@@ -229,6 +229,11 @@ class KubePlayIT {
                 assertThat(context.getCapabilities().getDrop()).containsExactly("ALL");
                 assertThat(Podman.ok("inspect", "--format", "{{json .EffectiveCaps}}", name)).as("%s capabilities", name)
                         .isIn("[]", "null");
+                String status = Podman.ok("exec", name, "cat", "/proc/1/status");
+                assertThat(podContext.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+                assertThat(status).as("%s: a seccomp filter (the runtime's default profile)", name).containsPattern("Seccomp:\\s+2");
+                assertThat(context.getAllowPrivilegeEscalation()).isFalse();
+                assertThat(status).as("%s: no privilege escalation", name).containsPattern("NoNewPrivs:\\s+1");
             }
         }
     }
