@@ -9,7 +9,8 @@
 #   scripts/image.sh --stand-ins     also the Mosquitto and PostgreSQL images deploy/kubernetes names:
 #                                    test stand-ins built from Debian's packages (deploy/podman/), unless
 #                                    the real images are in podman's storage already
-#   scripts/image.sh --no-app        only the bases (and stand-ins); no target/quarkus-app needed
+#   scripts/image.sh --no-app        not CellHub's image (so no target/quarkus-app needed): with
+#                                    --stand-ins, only those
 #
 # The Debian base: `debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm` from the
 # machine's Debian mirror (CELLHUB_DEBIAN_MIRROR overrides it), imported as
@@ -81,6 +82,7 @@ rootfs_image() {
     rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/archives/*.deb "$work"/rootfs/var/cache/apt/*.bin
     tar -C "$work/rootfs" -cf "$tar.part" . && mv "$tar.part" "$tar"
     rm -rf "$work"
+    find "$CACHE" -maxdepth 1 -name "debian-$SUITE-$name-*.tar" ! -name "${tar##*/}" -delete  # older recipes
     log "debootstrap of $name took $((SECONDS - started)) s; cached as $tar"
   fi
   started=$SECONDS
@@ -138,15 +140,16 @@ if $APP; then
 fi
 
 if $STAND_INS; then
-  rootfs_image mosquitto mosquitto
-  rootfs_image postgresql postgresql
-  for standin in eclipse-mosquitto postgres; do
-    tag=$(manifest_image "$ROOT/deploy/kubernetes/kubernetes.yml" "$standin")
+  # stand-in (deploy/podman/ and the manifests' image name), root file system, Debian packages
+  for standin in "eclipse-mosquitto mosquitto mosquitto" "postgres postgresql postgresql"; do
+    set -- $standin
+    tag=$(manifest_image "$ROOT/deploy/kubernetes/kubernetes.yml" "$1")
     if podman image exists "$tag" \
         && [ -z "$(podman image inspect --format '{{index .Labels "io.cellhub.stand-in"}}' "$tag")" ]; then
       log "$tag is the real image (pulled, not a stand-in): using it"
     else
-      build "$ROOT/deploy/podman/$standin" "$ROOT/deploy/podman/$standin/Dockerfile" "$tag"
+      rootfs_image "$2" "$3"
+      build "$ROOT/deploy/podman/$1" "$ROOT/deploy/podman/$1/Dockerfile" "$tag"
     fi
     echo "$tag"
   done

@@ -59,6 +59,8 @@ class KubePlayIT {
     private static PlayedPod cellhub;
     private static String authorization;
     private static long readyAt;
+    /** Set once no pod of the same names was found: from then on, the clean-up may remove them. */
+    private static boolean played;
 
     @BeforeAll
     static void playTheManifests() throws IOException {
@@ -73,6 +75,7 @@ class KubePlayIT {
                             DIR.resolve("*.yml"))
                     .isFalse();
         }
+        played = true;
         // What a run that died before its clean-up left: the claims' volumes and the secrets.
         play.namedVolumes().forEach(volume -> Podman.run("volume", "rm", volume));
         Files.createDirectories(DIR);
@@ -114,17 +117,17 @@ class KubePlayIT {
 
     @AfterAll
     static void tearDown() {
-        for (Path file : List.of(CELLHUB_YML, BACKING)) {
-            if (Files.exists(file)) {
-                Podman.run("kube", "down", file.toString());
+        if (played) {
+            for (Path file : List.of(CELLHUB_YML, BACKING)) {
+                if (Files.exists(file)) {
+                    Podman.run("kube", "down", file.toString());
+                }
             }
-        }
-        if (play != null) {
             play.namedVolumes().forEach(volume -> Podman.run("volume", "rm", volume));
             play.podmanSecrets().keySet().forEach(secret -> Podman.run("secret", "rm", secret));
         }
         // The stand-ins carry the names of real images: leave none behind to be taken for them.
-        for (String image : ContainerImages.build().standIns()) {
+        for (String image : ContainerImages.built().map(ContainerImages.Built::standIns).orElse(List.of())) {
             if (!Podman.run("image", "inspect", "--format", "{{index .Labels \"io.cellhub.stand-in\"}}", image).stdout()
                     .isBlank()) {
                 Podman.run("rmi", image);

@@ -2,6 +2,7 @@ package io.cellhub.support;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * CellHub's JVM image and the stand-ins for the images deploy/kubernetes names, built once per test
@@ -17,6 +18,11 @@ public final class ContainerImages {
     private static Built built;
 
     private ContainerImages() {
+    }
+
+    /** What {@link #build()} built in this JVM, if it ran and succeeded. */
+    public static synchronized Optional<Built> built() {
+        return Optional.ofNullable(built);
     }
 
     public static synchronized Built build() {
