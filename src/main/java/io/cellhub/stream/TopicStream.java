@@ -32,9 +32,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Fans the {@code topics} stream out to browsers. Ingest only drops each message into a map of
- * the latest value per topic, so it never waits on a browser and costs the same with a hundred
- * clients as with one. Every {@code cellhub.sse.min-interval} a tick encodes each changed topic
+ * Fans ingested messages out to browsers: a {@link TopicListener} that {@code MqttIngest} calls with
+ * each message. It only drops each message into a map of the latest value per topic, so ingest never
+ * waits on a browser and costs the same with a hundred clients as with one. Every {@code cellhub.sse.min-interval} a tick encodes each changed topic
  * once, selects and joins the events once per distinct filter, and hands each client its filter's
  * batch on the client's own event loop.
  */
