@@ -20,6 +20,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.cellhub.ReplicaRole;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.rule.AverageProcessor;
@@ -68,12 +69,14 @@ public class SnapshotService {
     private final RetainedMirror mirror;
     private final String clientId;
     private final String filter;
+    private final ReplicaRole role;
     private volatile Instant subscribedSince = Instant.now();
 
     public SnapshotService(SnapshotStore store, SnapshotConfig config, LiveTopics topics, TrafficMetrics traffic,
             AverageProcessor averages, HandoffProcessor handoffs, MqttPublisher publisher, RetainedMirror mirror,
             @ConfigProperty(name = "cellhub.ingest.client-id") String clientId,
-            @ConfigProperty(name = "cellhub.ingest.filter") String filter) {
+            @ConfigProperty(name = "cellhub.ingest.filter") String filter, ReplicaRole role) {
+        this.role = role;
         this.store = store;
         this.config = config;
         this.topics = topics;
@@ -151,6 +154,9 @@ public class SnapshotService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void takeScheduled() {
+        if (!role.runsFleetWideJobs()) {
+            return; // another cluster replica takes the fleet's scheduled snapshots
+        }
         try {
             take(Trigger.scheduled, null);
         } catch (SQLException e) {

@@ -12,6 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.cellhub.broker.BrokerAddress;
 import io.cellhub.broker.BrokerConfig;
+import io.cellhub.cluster.ClusterNode;
+import io.cellhub.cluster.ClusterStatus;
 import io.cellhub.store.DatabaseUrl;
 import io.cellhub.store.ServiceStart;
 import io.cellhub.store.StartLog;
@@ -28,7 +30,7 @@ public class StatusResource {
      * messages received and published, and connected stream clients.
      */
     public record Status(String version, Instant startedAt, long starts, String broker, boolean embeddedBroker,
-            String database, int topics, long received, long published, int streamClients) {
+            String database, int topics, long received, long published, int streamClients, ClusterStatus cluster) {
     }
 
     private final StartLog startLog;
@@ -38,9 +40,12 @@ public class StatusResource {
     private final TrafficMetrics traffic;
     private final TopicStream stream;
     private final String database;
+    private final ClusterNode cluster;
 
     public StatusResource(StartLog startLog, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics,
-            TrafficMetrics traffic, TopicStream stream, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
+            TrafficMetrics traffic, TopicStream stream, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+            ClusterNode cluster) {
+        this.cluster = cluster;
         this.startLog = startLog;
         this.broker = broker;
         this.brokerConfig = brokerConfig;
@@ -51,11 +56,12 @@ public class StatusResource {
     }
 
     @GET
-    @Operation(summary = "Version, start history, broker, database and topic count of this CellHub")
+    @Operation(summary = "Version, start history, broker, database and topic count of this CellHub; in cluster mode the "
+            + "replicas, the partitions each owns and each part's consumer lag")
     public Status status() {
         ServiceStart current = startLog.current();
         return new Status(current.version, current.startedAt, startLog.count(), broker.toString(),
                 brokerConfig.embedded(), database, topics.size(), traffic.receivedCount(), traffic.publishedCount(),
-                stream.clientCount());
+                stream.clientCount(), cluster.status());
     }
 }
