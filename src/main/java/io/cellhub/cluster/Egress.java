@@ -6,11 +6,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,8 +34,9 @@ import io.cellhub.topic.RateLimitedWarning;
  * <p>
  * So a record is published at least once: what a replica published but had not committed when it
  * died is published again by the next one. At most {@code cellhub.cluster.egress.max-in-flight}
- * records are published and uncommitted at a time, which bounds those duplicates; the next owner
- * counts them ({@code cellhub_cluster_egress_replayed_total}). For a chain's output among them it
+ * records are published and uncommitted at a time (the consumer pauses at that many), which bounds
+ * those duplicates; the next owner counts the records in that range
+ * ({@code cellhub_cluster_egress_replayed_total}), an upper bound of the duplicates. For a chain's output among them it
  * first tells the chain's partition ({@link ControlRecords#republished}), so the duplicate's echo does
  * not step the chain twice.
  */
@@ -81,7 +84,9 @@ final class Egress {
 
     void start() {
         running = true;
-        consumer = new KafkaConsumer<>(mode.groupConsumer("egress"));
+        Properties properties = mode.groupConsumer("egress");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(pollSize()));
+        consumer = new KafkaConsumer<>(properties);
         thread = new Thread(this::run, "cellhub-egress");
         thread.setDaemon(true);
         thread.start();
@@ -160,11 +165,14 @@ final class Egress {
             state.committed = start;
             state.replayEnd = ends.getOrDefault(partition, start);
             owned.put(partition, state);
+            // the replica before published at most max-in-flight records beyond its last commit
+            state.replayEnd = Math.min(state.replayEnd, start + mode.config().egress().maxInFlight());
             long replay = Math.max(0, state.replayEnd - start);
             if (replay > 0) {
                 metrics.replayed(replay);
-                LOG.infof("Egress took over output partition %d: %d output(s) from offset %d may have been published by the "
-                        + "replica before and are published again", partition.partition(), replay, start);
+                LOG.infof("Egress took over output partition %d at offset %d: the next %d output(s) may have been published by "
+                        + "the replica before; they are published again (possible duplicates)", partition.partition(), start,
+                        replay);
             }
         }
     }
@@ -172,7 +180,7 @@ final class Egress {
     private void revoked(Collection<TopicPartition> partitions) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline && partitions.stream().map(owned::get)
-                .anyMatch(state -> state != null && !state.inFlight.isEmpty())) {
+                .anyMatch(state -> state != null && state.inFlight.stream().anyMatch(entry -> entry[1] == 0))) {
             settle();
             sleep(5);
         }
@@ -247,9 +255,11 @@ final class Egress {
             }
         }
         for (Owned state : owned.values()) {
-            while (!state.inFlight.isEmpty() && state.inFlight.peek()[1] == 1) {
-                state.committable = state.inFlight.poll()[0] + 1;
-                inFlight--;
+            for (long[] entry : state.inFlight) {
+                if (entry[1] == 0) {
+                    break;
+                }
+                state.committable = Math.max(state.committable, entry[0] + 1);
             }
         }
     }
@@ -281,6 +291,13 @@ final class Egress {
         if (offsets.isEmpty()) {
             return;
         }
+        // what is committed leaves the window: the window bounds published-and-uncommitted records
+        owned.forEach((partition, state) -> {
+            while (!state.inFlight.isEmpty() && state.inFlight.peek()[0] < state.committed) {
+                state.inFlight.poll();
+                inFlight--;
+            }
+        });
         if (now) {
             consumer.commitSync(offsets, Duration.ofSeconds(5));
         } else {
@@ -292,8 +309,14 @@ final class Egress {
         }
     }
 
+    /** Records a poll returns at most: a tenth of the window, so that a poll never takes the window past its size. */
+    private int pollSize() {
+        return Math.max(1, Math.min(500, mode.config().egress().maxInFlight() / 10));
+    }
+
+    /** Pauses the consumer while the next poll could take the records in flight past the window. */
     private void flowControl() {
-        boolean full = inFlight >= mode.config().egress().maxInFlight();
+        boolean full = inFlight + pollSize() > mode.config().egress().maxInFlight();
         if (full && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;
