@@ -2,68 +2,91 @@ package io.cellhub.cluster;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.zip.CRC32;
 
-import io.cellhub.topic.TopicMessage;
-
 /**
- * Which MQTT messages one ingest transaction wrote, by packet id and a checksum of topic and
- * payload. Each transaction writes its ledger record to the space's partition of the owner topic,
- * in the same transaction. A message of that transaction whose PUBACK did not go out before its
- * owner died comes again to the next owner, flagged DUP with the same packet id: found in the last
- * ledger, it is acknowledged and not written twice.
+ * Which QoS 1/2 MQTT messages an ingest space's last transactions wrote, in the order they arrived,
+ * each by a checksum of its topic and payload. Every ingest transaction writes, with its records, one
+ * ledger record (its messages' checksums) to the space's partition of the owner topic.
+ * <p>
+ * PUBACKs go out in arrival order, after the commit. So what the broker sends again on a resumed
+ * session (a new owner's, or the same owner's after a reconnect) starts with the messages it has no
+ * PUBACK for: a tail of the ledger if their transaction committed, then the rest. {@link Redeliveries}
+ * finds that tail. The ledger keeps the last {@value #CAPACITY} entries, more than a broker has in
+ * flight for one session (its receive maximum).
  */
 final class IngestLedger {
 
-    /** One ledger entry: packet id and checksum. */
-    record Entry(int packetId, int checksum) {
+    static final int CAPACITY = 8192;
+
+    static final IngestLedger EMPTY = new IngestLedger(new int[0]);
+
+    private final int[] checksums;
+
+    private IngestLedger(int[] checksums) {
+        this.checksums = checksums;
     }
 
-    private final Set<Entry> entries;
-
-    private IngestLedger(Set<Entry> entries) {
-        this.entries = entries;
-    }
-
-    static final IngestLedger EMPTY = new IngestLedger(Set.of());
-
-    static int checksum(TopicMessage message) {
+    static int checksum(String topic, byte[] payload) {
         CRC32 crc = new CRC32();
-        crc.update(message.topic().getBytes(StandardCharsets.UTF_8));
+        crc.update(topic.getBytes(StandardCharsets.UTF_8));
         crc.update(0);
-        crc.update(message.payload().toByteArray());
+        crc.update(payload);
         return (int) crc.getValue();
     }
 
-    static byte[] encode(List<Entry> entries) {
-        ByteBuffer bytes = ByteBuffer.allocate(4 + entries.size() * 6);
-        bytes.putInt(entries.size());
-        for (Entry entry : entries) {
-            bytes.putShort((short) entry.packetId()).putInt(entry.checksum());
+    /** One transaction's ledger record. */
+    static byte[] encode(int[] checksums) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 + checksums.length * 4);
+        bytes.putInt(checksums.length);
+        for (int checksum : checksums) {
+            bytes.putInt(checksum);
         }
         return bytes.array();
     }
 
-    static IngestLedger decode(byte[] encoded) {
-        if (encoded == null || encoded.length < 4) {
-            return EMPTY;
+    /** The ledger of consecutive transactions' records, oldest first (a missing or short record counts as empty). */
+    static IngestLedger decode(List<byte[]> records) {
+        IngestLedger ledger = EMPTY;
+        for (byte[] record : records) {
+            if (record == null || record.length < 4) {
+                continue;
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(record);
+            int[] checksums = new int[Math.min(bytes.getInt(), bytes.remaining() / 4)];
+            for (int n = 0; n < checksums.length; n++) {
+                checksums[n] = bytes.getInt();
+            }
+            ledger = ledger.append(checksums);
         }
-        ByteBuffer bytes = ByteBuffer.wrap(encoded);
-        Set<Entry> entries = new HashSet<>();
-        for (int n = bytes.getInt(); n > 0 && bytes.remaining() >= 6; n--) {
-            entries.add(new Entry(bytes.getShort() & 0xFFFF, bytes.getInt()));
-        }
-        return new IngestLedger(entries);
+        return ledger;
     }
 
-    boolean contains(int packetId, TopicMessage message) {
-        return !entries.isEmpty() && entries.contains(new Entry(packetId, checksum(message)));
+    /** This ledger followed by one more transaction's checksums, keeping the last {@value #CAPACITY}. */
+    IngestLedger append(int[] more) {
+        if (more.length == 0) {
+            return this;
+        }
+        int keep = Math.min(checksums.length, Math.max(0, CAPACITY - more.length));
+        int[] joined = new int[keep + Math.min(more.length, CAPACITY)];
+        System.arraycopy(checksums, checksums.length - keep, joined, 0, keep);
+        System.arraycopy(more, more.length - (joined.length - keep), joined, keep, joined.length - keep);
+        return new IngestLedger(joined);
     }
 
     int size() {
-        return entries.size();
+        return checksums.length;
+    }
+
+    int at(int index) {
+        return checksums[index];
+    }
+
+    @Override
+    public String toString() {
+        return "IngestLedger" + Arrays.toString(Arrays.copyOfRange(checksums, Math.max(0, checksums.length - 8),
+                checksums.length));
     }
 }

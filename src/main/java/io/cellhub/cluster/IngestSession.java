@@ -3,6 +3,7 @@ package io.cellhub.cluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
@@ -37,20 +38,29 @@ import io.vertx.mqtt.messages.MqttPublishMessage;
  * One ingest space while this replica owns it: a persistent MQTT session ({@code <client-id>-<space>},
  * QoS 1, acknowledged by hand) whose messages go to the ingest topic, keyed by cell, in Kafka
  * transactions of a producer whose transactional id is the space's. Each message's PUBACK goes out
- * once its transaction is committed.
+ * once its transaction is committed, in arrival order.
  * <p>
  * Starting fences the space's previous owner (its open transaction is aborted), reads the space's
- * last ledger ({@link IngestLedger}) and only then connects: the broker sends first what the previous
- * owner did not acknowledge, in order, and whatever of that the ledger shows written is acknowledged
- * without being written again. Stopping on a handover writes and acknowledges what has arrived, then
- * disconnects, so the next owner gets no duplicates.
+ * last ledger records ({@link IngestLedger}) and only then connects. On a resumed session the broker
+ * sends first what has no PUBACK, in order: the messages at its start are held until
+ * {@link Redeliveries} tells the ledger's tail (written, not acknowledged: acknowledged now, not
+ * written again) from the rest (written). The same happens after a reconnect of this owner's own
+ * connection. Stopping on a handover writes and acknowledges what has arrived, then disconnects.
  */
 final class IngestSession {
 
     private static final Logger LOG = Logger.getLogger(IngestSession.class);
     private static final long RECONNECT_MILLIS = 2_000;
+    /** How long messages at the start of a resumed session are held at most when no more come. */
+    private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Ledger records read at a takeover: the previous owner's last transactions. */
+    private static final int LEDGER_RECORDS = 16;
 
-    private record Received(TopicMessage message, MqttPublishMessage mqtt) {
+    /**
+     * A message as it arrived: {@code confirmed} for QoS 1/2 (acknowledged with {@code ack}), on the
+     * {@code connection}-th connection, which resumed a session on the broker or not.
+     */
+    private record Received(TopicMessage message, boolean confirmed, Runnable ack, long connection, boolean resumed) {
     }
 
     private final int space;
@@ -68,7 +78,14 @@ final class IngestSession {
     private volatile boolean accepting;
     private volatile MqttClient client;
     private volatile Context context;
-    private volatile IngestLedger ledger = IngestLedger.EMPTY;
+    private volatile long connections;
+    private volatile boolean resumed;
+    /** Written by the writer thread only, after the previous owner's ledger is read. */
+    private IngestLedger ledger = IngestLedger.EMPTY;
+    private long connection;
+    private Redeliveries redeliveries;
+    private final List<Received> held = new ArrayList<>();
+    private long heldSince;
     private Thread writer;
 
     IngestSession(int space, String filter, ClusterMode mode, CellKeys keys, Vertx vertx, BrokerAddress broker,
@@ -138,6 +155,8 @@ final class IngestSession {
                     accepting = false;
                     disconnect();
                     queue.clear();
+                    held.clear();
+                    redeliveries = null;
                     sleep(1_000);
                 }
             }
@@ -152,16 +171,35 @@ final class IngestSession {
             try {
                 Received first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (!held.isEmpty() && System.nanoTime() - heldSince > HOLD_NANOS) {
+                        settleHeld(producer, redeliveries.decide()); // nothing more came: what was held is decided
+                    }
                     continue;
+                }
+                if (first.connection() != connection) {
+                    // a new connection: everything of the ones before is written (a batch never spans two)
+                    if (!held.isEmpty()) {
+                        settleHeld(producer, redeliveries.decide());
+                    }
+                    connection = first.connection();
+                    redeliveries = first.resumed() ? new Redeliveries(ledger) : null;
+                }
+                if (redeliveries != null) {
+                    if (first.confirmed()) {
+                        hold(producer, first);
+                        continue;
+                    }
+                    settleHeld(producer, redeliveries.decide()); // a QoS 0 message is new: the resent ones came before it
                 }
                 batch.add(first);
                 if (linger > 0 && queue.size() < maxBatch) {
                     Thread.sleep(linger);
                 }
-                queue.drainTo(batch, maxBatch - 1);
-                write(producer, batch);
-                acknowledge(batch);
-                clusterMetrics.ingested(batch.size());
+                Received next;
+                while (batch.size() < maxBatch && (next = queue.peek()) != null && next.connection() == connection) {
+                    batch.add(queue.poll());
+                }
+                writeAndAcknowledge(producer, batch);
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -170,37 +208,69 @@ final class IngestSession {
         }
     }
 
+    /** Holds a message at the start of a resumed session until {@link Redeliveries} says whether it was written already. */
+    private void hold(KafkaProducer<String, byte[]> producer, Received received) {
+        if (held.isEmpty()) {
+            heldSince = System.nanoTime();
+        }
+        held.add(received);
+        int written = redeliveries.offer(checksum(received.message()));
+        if (written != Redeliveries.UNDECIDED) {
+            settleHeld(producer, written);
+        }
+    }
+
+    /** The first {@code written} held messages are written already: acknowledged only; the others are written. */
+    private void settleHeld(KafkaProducer<String, byte[]> producer, int written) {
+        redeliveries = null;
+        List<Received> settled = new ArrayList<>(held);
+        held.clear();
+        if (written > 0) {
+            LOG.infof("Ingest space %d: %d message(s) the broker sent again were written already; acknowledged, not written "
+                    + "twice", space, written);
+            settled.subList(0, written).forEach(received -> {
+                clusterMetrics.ingestDuplicateSkipped();
+                acknowledge(received);
+            });
+        }
+        List<Received> fresh = settled.subList(written, settled.size());
+        if (!fresh.isEmpty()) {
+            writeAndAcknowledge(producer, new ArrayList<>(fresh));
+        }
+    }
+
+    private void writeAndAcknowledge(KafkaProducer<String, byte[]> producer, List<Received> batch) {
+        write(producer, batch);
+        batch.forEach(IngestSession::acknowledge);
+        clusterMetrics.ingested(batch.size());
+    }
+
     private void write(KafkaProducer<String, byte[]> producer, List<Received> batch) {
         producer.beginTransaction();
-        List<IngestLedger.Entry> entries = new ArrayList<>(batch.size());
+        int[] checksums = new int[batch.size()];
+        int confirmed = 0;
         for (Received received : batch) {
             TopicMessage message = received.message();
             producer.send(new ProducerRecord<>(mode.ingestTopic(), null, message.receivedAt().toEpochMilli(),
                     keys.of(message.topic()), message.payload().toByteArray(), MqttRecords.headers(message)));
-            if (received.mqtt().qosLevel() != MqttQoS.AT_MOST_ONCE) {
-                entries.add(new IngestLedger.Entry(received.mqtt().messageId(), IngestLedger.checksum(message)));
+            if (received.confirmed()) {
+                checksums[confirmed++] = checksum(message);
             }
         }
-        producer.send(new ProducerRecord<>(mode.ingestOwnerTopic(), space, null, IngestLedger.encode(entries)));
+        checksums = Arrays.copyOf(checksums, confirmed);
+        producer.send(new ProducerRecord<>(mode.ingestOwnerTopic(), space, null, IngestLedger.encode(checksums)));
         producer.commitTransaction();
+        ledger = ledger.append(checksums);
     }
 
-    private void acknowledge(List<Received> batch) {
-        List<MqttPublishMessage> acks = new ArrayList<>(batch.size());
-        for (Received received : batch) {
-            if (received.mqtt().qosLevel() != MqttQoS.AT_MOST_ONCE) {
-                acks.add(received.mqtt());
-            }
-        }
-        if (acks.isEmpty()) {
-            return;
-        }
-        Context on = context;
-        Runnable send = () -> acks.forEach(IngestSession::ack);
-        if (on == null) {
-            send.run();
-        } else {
-            on.runOnContext(v -> send.run());
+    private static int checksum(TopicMessage message) {
+        return IngestLedger.checksum(message.topic(), message.payload().toByteArray());
+    }
+
+    /** Sends the PUBACK (the MQTT client sends them in arrival order); a QoS 0 message has none. */
+    private static void acknowledge(Received received) {
+        if (received.confirmed()) {
+            received.ack().run();
         }
     }
 
@@ -212,7 +282,7 @@ final class IngestSession {
         }
     }
 
-    /** The space's last committed ledger record, read after the previous owner was fenced. */
+    /** The space's last committed ledger records, read after the previous owner was fenced. */
     private IngestLedger lastLedger() {
         Properties properties = mode.plainConsumer("ingest-ledger-" + space);
         properties.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
@@ -223,15 +293,15 @@ final class IngestSession {
             if (end == 0) {
                 return IngestLedger.EMPTY;
             }
-            consumer.seek(partition, Math.max(0, end - 16));
-            byte[] last = null;
+            consumer.seek(partition, Math.max(0, end - LEDGER_RECORDS));
+            List<byte[]> records = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (consumer.position(partition) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    last = record.value();
+                    records.add(record.value());
                 }
             }
-            return IngestLedger.decode(last);
+            return IngestLedger.decode(records);
         }
     }
 
@@ -253,6 +323,8 @@ final class IngestSession {
         client = mqtt;
         mqtt.connect(broker.port(), broker.host()).onSuccess(ack -> {
             context = Vertx.currentContext();
+            resumed = ack.isSessionPresent();
+            connections++;
             if (!ack.isSessionPresent()) {
                 mqtt.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value()).onFailure(e -> LOG.warnf(
                         "Ingest space %d: subscribing to '%s' failed: %s", space, filter, e.getMessage()));
@@ -289,18 +361,15 @@ final class IngestSession {
         }
         TopicMessage message = new TopicMessage(topic, Payload.adopt(mqtt.payload().getBytes()), mqtt.qosLevel().value(),
                 mqtt.isRetain(), Instant.now());
-        IngestLedger last = ledger;
-        if (last != IngestLedger.EMPTY) {
-            if (mqtt.isDup() && last.contains(mqtt.messageId(), message)) {
-                clusterMetrics.ingestDuplicateSkipped();
+        boolean confirmed = mqtt.qosLevel() != MqttQoS.AT_MOST_ONCE;
+        queue.add(new Received(message, confirmed, () -> {
+            Context on = context;
+            if (on == null) {
                 ack(mqtt);
-                return;
+            } else {
+                on.runOnContext(v -> ack(mqtt));
             }
-            if (!mqtt.isDup()) {
-                ledger = IngestLedger.EMPTY; // redeliveries come first; past them the ledger says nothing more
-            }
-        }
-        queue.add(new Received(message, mqtt));
+        }, connections, resumed));
     }
 
     /** Disconnects on the connection's own context, so that PUBACKs queued there go out first. */
