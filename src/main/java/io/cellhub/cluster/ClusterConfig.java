@@ -116,8 +116,11 @@ public interface ClusterConfig {
     /** The live view every replica keeps of the whole fleet. */
     interface View {
 
-        /** How far back a starting replica reads the ingest topic to fill its live state. */
-        @WithDefault("30s")
+        /**
+         * How far back a starting replica reads the ingest topic to fill its live state (retained values
+         * come from the retained scan as on a single node).
+         */
+        @WithDefault("10s")
         Duration replay();
     }
 }

@@ -241,6 +241,19 @@ public class ClusterNode implements ReplicaRole {
         return mode.enabled();
     }
 
+    /** What the live view has read: whether it caught up with what the ingest topic held at start, and its lag. */
+    public String viewProgress() {
+        if (!started) {
+            return "not started";
+        }
+        return (view.caughtUp() ? "caught up" : "catching up") + ", " + view.lag() + " record(s) behind";
+    }
+
+    /** Whether Kafka answered this replica's last status request (within the last 10 s). */
+    public boolean kafkaReachable() {
+        return started && watch.kafkaReachable();
+    }
+
     /** On a single node always; in cluster mode while this replica owns the first ingest space. */
     @Override
     public boolean runsFleetWideJobs() {

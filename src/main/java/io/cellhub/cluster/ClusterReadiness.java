@@ -29,6 +29,7 @@ public class ClusterReadiness implements HealthCheck {
         ClusterStatus status = node.status();
         return HealthCheckResponse.named("CellHub cluster").status(status.ready()).withData("replica", status.replica())
                 .withData("kafka", status.bootstrapServers()).withData("rules", String.valueOf(status.rulesState()))
+                .withData("kafkaAnswered", node.kafkaReachable()).withData("view", node.viewProgress())
                 .withData("problem", status.problem() == null ? "none" : status.problem()).build();
     }
 }
