@@ -140,6 +140,8 @@ public class RetainedMirror implements TopicListener {
                 batch.add(change);
             }
         }
+        // in topic order: replicas writing the same topics (cluster mode) take the rows' locks in one order, never a deadlock
+        batch.sort(Comparator.comparing(RetainedChange::topic));
         try {
             write(batch);
         } catch (SQLException e) {
