@@ -8,6 +8,10 @@
 #   scripts/cluster.sh start N   start replica N (again), wait until it is ready
 #   scripts/cluster.sh stop N    stop replica N gracefully (SIGTERM)
 #   scripts/cluster.sh status    what runs, and /api/status of each replica
+#   scripts/cluster.sh owners    which replica owns which partitions
+#   scripts/cluster.sh scenario [S]  ClusterTakeoverIT's load for S seconds (default 60): 300 cells x 10/s,
+#                                chains line1..line4 triggered every 5 s; kill and start replicas meanwhile;
+#                                then the figures (gaps, duplicates, longest pause, chains, journal rows)
 #   scripts/cluster.sh down      stop everything
 #
 # Build first: ./mvnw package -DskipTests (it writes target/quarkus-app and target/kafka-broker.classpath).
@@ -107,9 +111,10 @@ start_postgres() {
     runuser -u postgres -- "$bin/initdb" -D "$DIR/postgres" -U cellhub --auth=trust > "$DIR/postgres-init.log" 2>&1 \
       || die "initdb failed: $DIR/postgres-init.log"
   fi
-  runuser -u postgres -- "$bin/postgres" -D "$DIR/postgres" -p $PG_PORT -c listen_addresses=127.0.0.1 \
-    -c unix_socket_directories="$DIR/postgres" -c max_connections=200 > "$DIR/postgres.log" 2>&1 &
-  echo $! > "$(pidfile postgres)"
+  runuser -u postgres -- "$bin/pg_ctl" -D "$DIR/postgres" -l "$DIR/postgres/server.log" -w -t 60 -o \
+    "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DIR/postgres -c max_connections=200" start \
+    > /dev/null || die "PostgreSQL did not start (log: $DIR/postgres/server.log)"
+  head -1 "$DIR/postgres/postmaster.pid" > "$(pidfile postgres)"
   wait_port postgres $PG_PORT 30
   for _ in $(seq 1 50); do
     runuser -u postgres -- "$bin/psql" -h 127.0.0.1 -p $PG_PORT -U cellhub -d postgres -tAc \
@@ -117,7 +122,7 @@ start_postgres() {
     runuser -u postgres -- "$bin/createdb" -h 127.0.0.1 -p $PG_PORT -U cellhub cellhub 2>/dev/null && return
     sleep 0.2
   done
-  die "could not create the database cellhub (log: $DIR/postgres.log)"
+  die "could not create the database cellhub (log: $DIR/postgres/server.log)"
 }
 
 start_replica() { # N
@@ -134,6 +139,8 @@ start_replica() { # N
       QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/cellhub" \
       QUARKUS_DATASOURCE_USERNAME=cellhub QUARKUS_DATASOURCE_PASSWORD=cellhub \
       CELLHUB_DATA_DIR="$DIR/$name" \
+      CELLHUB_RULES_HANDOFF_LINE1_CHAIN=line1c1,line1c2,line1c3 CELLHUB_RULES_HANDOFF_LINE2_CHAIN=line2c1,line2c2,line2c3 \
+      CELLHUB_RULES_HANDOFF_LINE3_CHAIN=line3c1,line3c2,line3c3 CELLHUB_RULES_HANDOFF_LINE4_CHAIN=line4c1,line4c2,line4c3 \
       java -Xmx512m -Dcellhub.security.users.operator.role=operator \
       -Dcellhub.security.users.operator.password=$OPERATOR_PASSWORD -jar "$JAR" >> "$DIR/$name.log" 2>&1 &
   echo $! > "$(pidfile "$name")"
@@ -209,10 +216,45 @@ case "${1:-}" in
       running "replica-$n" && curl -s -u "operator:$OPERATOR_PASSWORD" "http://127.0.0.1:$((HTTP_BASE + n))/api/status" && echo
     done
     ;;
+  owners)
+    for n in $(seq 1 9); do
+      running "replica-$n" || continue
+      curl -s -u "operator:$OPERATOR_PASSWORD" "http://127.0.0.1:$((HTTP_BASE + n))/api/status" | python3 -c '
+import json, sys
+cluster = json.load(sys.stdin)["cluster"]
+for r in cluster["replicas"]:
+    owned = sum(len(r[part]) for part in ("rules", "egress", "journal", "ingestSpaces"))
+    print(r["id"], owned, "rules", r["rules"], "egress", r["egress"], "journal", r["journal"], "ingest", r["ingestSpaces"])
+print("lag", cluster["lag"])'
+      break
+    done
+    ;;
+  scenario)
+    seconds=${2:-60}
+    prefix="s$(date +%s)cell"
+    java scripts/ClusterScenario.java 127.0.0.1 $MQTT_PORT "$seconds" "$prefix"
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    journal() {
+      runuser -u postgres -- "$bin/psql" -h 127.0.0.1 -p $PG_PORT -U cellhub -d cellhub -tAc "SELECT count(*) || ' rows, ' \
+        || count(DISTINCT (topic, payload)) || ' distinct' FROM journal WHERE topic LIKE '${prefix}%/temperature1'"
+    }
+    last=""
+    for _ in $(seq 1 30); do # until the count stands still
+      rows=$(journal)
+      [ "$rows" = "$last" ] && break
+      last=$rows
+      sleep 2
+    done
+    echo "journal: $rows of the inputs above"
+    ;;
   down)
     for n in $(seq 1 9); do stop_pid "replica-$n" TERM; done
     stop_pid kafka TERM
-    stop_pid postgres INT
+    if running postgres; then
+      runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$DIR/postgres" stop -m fast \
+        > /dev/null || stop_pid postgres INT
+      rm -f "$(pidfile postgres)"
+    fi
     stop_pid mosquitto TERM
     echo "CellHub cluster down (logs and data stay in $DIR)"
     ;;
