@@ -12,7 +12,7 @@ public interface BrokerConfig {
 
     /**
      * Run the MQTT broker inside CellHub. With {@code false}, CellHub connects to the broker named by
-     * {@code mp.messaging.connector.smallrye-mqtt.host/port/username/password}.
+     * {@code cellhub.mqtt.host/port/username/password}.
      */
     @WithDefault("true")
     boolean embedded();
@@ -46,7 +46,7 @@ public interface BrokerConfig {
 
     /**
      * Users of the embedded broker, one {@code <username>:<sha256 of the password, hex>} per line. CellHub's
-     * own channels then log in with {@code mp.messaging.connector.smallrye-mqtt.username/password}.
+     * own connections then log in with {@code cellhub.mqtt.username/password}.
      */
     Optional<Path> passwordFile();
 

@@ -55,7 +55,7 @@ public class EmbeddedBroker {
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         if (!config.embedded()) {
-            LOG.info("Embedded MQTT broker is off (cellhub.broker.embedded=false); using the broker configured in mp.messaging.connector.smallrye-mqtt.*");
+            LOG.info("Embedded MQTT broker is off (cellhub.broker.embedded=false); CellHub connects to the broker of cellhub.mqtt.host/port");
             return;
         }
         warnAboutIgnoredSettings();

@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 
 import io.cellhub.CellHubConfig;
 import io.cellhub.ReplicaRole;
-import io.cellhub.broker.BrokerAddress;
+import io.cellhub.channel.MqttSettings;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.rule.AverageProcessor;
@@ -36,7 +36,6 @@ import io.cellhub.topic.TrafficMetrics;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
 
 /**
  * This process as a cluster replica: starts, once Kafka answers, the parts of cluster mode
@@ -61,8 +60,7 @@ public class ClusterNode implements ReplicaRole {
     private final LiveTopics topics;
     private final TrafficMetrics traffic;
     private final ClusterMetrics metrics;
-    private final Vertx vertx;
-    private final BrokerAddress broker;
+    private final MqttSettings broker;
     private final IngestConfig ingest;
     private final Path dataDir;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -83,8 +81,8 @@ public class ClusterNode implements ReplicaRole {
 
     public ClusterNode(ClusterMode mode, CellKeys keys, AverageProcessor averages, HandoffProcessor chains,
             MqttPublisher publisher, KafkaJournal journal, DurableLog journalFilter, JournalConfig journalConfig,
-            @All List<TopicListener> listeners, LiveTopics topics, TrafficMetrics traffic, ClusterMetrics metrics, Vertx vertx,
-            BrokerAddress broker, IngestConfig ingest, CellHubConfig cellhub) {
+            @All List<TopicListener> listeners, LiveTopics topics, TrafficMetrics traffic, ClusterMetrics metrics,
+            MqttSettings broker, IngestConfig ingest, CellHubConfig cellhub) {
         this.mode = mode;
         this.keys = keys;
         this.averages = averages;
@@ -99,7 +97,6 @@ public class ClusterNode implements ReplicaRole {
         this.topics = topics;
         this.traffic = traffic;
         this.metrics = metrics;
-        this.vertx = vertx;
         this.broker = broker;
         this.ingest = ingest;
         this.dataDir = cellhub.dataDir();
@@ -138,7 +135,7 @@ public class ClusterNode implements ReplicaRole {
             }
             egress = new Egress(mode, publisher, control, metrics);
             egress.start();
-            ingestOwnership = new IngestOwnership(mode, spaces, keys, vertx, broker, ingest, traffic, metrics);
+            ingestOwnership = new IngestOwnership(mode, spaces, keys, broker, ingest, traffic, metrics);
             ingestOwnership.start();
             started = true;
             scheduler.scheduleWithFixedDelay(watch::refresh, 0, ClusterWatch.PERIOD.toMillis(), TimeUnit.MILLISECONDS);

@@ -14,10 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
-import io.cellhub.broker.BrokerAddress;
+import io.cellhub.channel.MqttSettings;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.topic.TrafficMetrics;
-import io.vertx.core.Vertx;
 
 /**
  * Who ingests which topic space: the replicas form the consumer group {@code <prefix>-ingest-owner}
@@ -37,8 +36,7 @@ final class IngestOwnership {
     private final ClusterMode mode;
     private final List<String> spaces;
     private final CellKeys keys;
-    private final Vertx vertx;
-    private final BrokerAddress broker;
+    private final MqttSettings broker;
     private final IngestConfig ingest;
     private final TrafficMetrics metrics;
     private final ClusterMetrics clusterMetrics;
@@ -47,12 +45,11 @@ final class IngestOwnership {
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    IngestOwnership(ClusterMode mode, List<String> spaces, CellKeys keys, Vertx vertx, BrokerAddress broker,
+    IngestOwnership(ClusterMode mode, List<String> spaces, CellKeys keys, MqttSettings broker,
             IngestConfig ingest, TrafficMetrics metrics, ClusterMetrics clusterMetrics) {
         this.mode = mode;
         this.spaces = spaces;
         this.keys = keys;
-        this.vertx = vertx;
         this.broker = broker;
         this.ingest = ingest;
         this.metrics = metrics;
@@ -123,7 +120,7 @@ final class IngestOwnership {
                     + "needs the same spaces.", space, spaces.size());
             return;
         }
-        IngestSession session = new IngestSession(space, spaces.get(space), mode, keys, vertx, broker, ingest, metrics,
+        IngestSession session = new IngestSession(space, spaces.get(space), mode, keys, broker, ingest, metrics,
                 clusterMetrics);
         IngestSession previous = sessions.put(space, session);
         if (previous != null) {

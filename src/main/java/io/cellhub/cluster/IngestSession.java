@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,18 +22,14 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.jboss.logging.Logger;
 
-import io.cellhub.broker.BrokerAddress;
+import io.cellhub.channel.BrokerConnection;
+import io.cellhub.channel.MqttSettings;
+import io.cellhub.channel.ReceivedPublish;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.RejectionReason;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TrafficMetrics;
-import io.netty.handler.codec.mqtt.MqttQoS;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
-import io.vertx.mqtt.messages.MqttPublishMessage;
 
 /**
  * One ingest space while this replica owns it: a persistent MQTT session ({@code <client-id>-<space>},
@@ -50,7 +47,6 @@ import io.vertx.mqtt.messages.MqttPublishMessage;
 final class IngestSession {
 
     private static final Logger LOG = Logger.getLogger(IngestSession.class);
-    private static final long RECONNECT_MILLIS = 2_000;
     /** How long messages at the start of a resumed session are held at most when no more come. */
     private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Ledger records read at a takeover: the previous owner's last transactions. */
@@ -68,34 +64,31 @@ final class IngestSession {
     private final String clientId;
     private final ClusterMode mode;
     private final CellKeys keys;
-    private final Vertx vertx;
-    private final BrokerAddress broker;
+    private final MqttSettings broker;
     private final IngestConfig ingest;
     private final TrafficMetrics metrics;
     private final ClusterMetrics clusterMetrics;
     private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private volatile boolean accepting;
-    private volatile MqttClient client;
-    private volatile Context context;
+    private volatile BrokerConnection connection;
     private volatile long connections;
     private volatile boolean resumed;
     /** Written by the writer thread only, after the previous owner's ledger is read. */
     private IngestLedger ledger = IngestLedger.EMPTY;
-    private long connection;
+    private long writingConnection;
     private Redeliveries redeliveries;
     private final List<Received> held = new ArrayList<>();
     private long heldSince;
     private Thread writer;
 
-    IngestSession(int space, String filter, ClusterMode mode, CellKeys keys, Vertx vertx, BrokerAddress broker,
-            IngestConfig ingest, TrafficMetrics metrics, ClusterMetrics clusterMetrics) {
+    IngestSession(int space, String filter, ClusterMode mode, CellKeys keys, MqttSettings broker, IngestConfig ingest,
+            TrafficMetrics metrics, ClusterMetrics clusterMetrics) {
         this.space = space;
         this.filter = filter;
         this.clientId = ingest.clientId() + "-" + space;
         this.mode = mode;
         this.keys = keys;
-        this.vertx = vertx;
         this.broker = broker;
         this.ingest = ingest;
         this.metrics = metrics;
@@ -176,12 +169,12 @@ final class IngestSession {
                     }
                     continue;
                 }
-                if (first.connection() != connection) {
+                if (first.connection() != writingConnection) {
                     // a new connection: everything of the ones before is written (a batch never spans two)
                     if (!held.isEmpty()) {
                         settleHeld(producer, redeliveries.decide());
                     }
-                    connection = first.connection();
+                    writingConnection = first.connection();
                     redeliveries = first.resumed() ? new Redeliveries(ledger) : null;
                 }
                 if (redeliveries != null) {
@@ -196,7 +189,7 @@ final class IngestSession {
                     Thread.sleep(linger);
                 }
                 Received next;
-                while (batch.size() < maxBatch && (next = queue.peek()) != null && next.connection() == connection) {
+                while (batch.size() < maxBatch && (next = queue.peek()) != null && next.connection() == writingConnection) {
                     batch.add(queue.poll());
                 }
                 writeAndAcknowledge(producer, batch);
@@ -274,9 +267,13 @@ final class IngestSession {
         }
     }
 
-    private static void ack(MqttPublishMessage mqtt) {
+    /** When the connection closed since the message came, the broker sends it again with the session. */
+    private static void ack(ReceivedPublish mqtt) {
+        if (mqtt.qos() == 0) {
+            return;
+        }
         try {
-            mqtt.ack();
+            mqtt.acknowledge();
         } catch (RuntimeException connectionClosed) {
             // the broker redelivers it to whoever holds the session next; the ledger spots it
         }
@@ -305,50 +302,47 @@ final class IngestSession {
         }
     }
 
+    /**
+     * Connects with the space's persistent session; the connection reconnects by itself. Every
+     * (re)connection is numbered, so that the writer knows where a resumed session's redeliveries start.
+     */
     private void connect() {
-        MqttClientOptions options = broker.clientOptions(clientId).setCleanSession(false);
-        options.setAutoAck(false);
-        MqttClient mqtt = MqttClient.create(vertx, options);
-        mqtt.publishHandler(this::onPublish);
-        mqtt.closeHandler(v -> {
-            if (running && client == mqtt) {
-                LOG.warnf("Ingest space %d: the MQTT connection closed; reconnecting in %d s", space, RECONNECT_MILLIS / 1000);
-                vertx.setTimer(RECONNECT_MILLIS, t -> {
-                    if (running && client == mqtt) {
-                        connect();
-                    }
-                });
+        // Receive Maximum: what a transaction holds at most. Larger, a backlog after a takeover puts tens of thousands of
+        // messages in flight, and a broker that looks up each PUBACK in that list (Mosquitto 2.0) falls behind its clients.
+        BrokerConnection mqtt = new BrokerConnection(broker, new BrokerConnection.Options(clientId, true,
+                ingest.sessionExpiry(), mode.config().ingest().maxInFlight(), Optional.empty(), true));
+        mqtt.onMessage(this::onPublish);
+        mqtt.onStateChange(new BrokerConnection.StateListener() {
+            @Override
+            public void connected(BrokerConnection.Connected connected) {
+                resumed = connected.sessionPresent();
+                connections++;
+                LOG.infof("Ingest space %d: connected to %s as %s with MQTT %s (session %s)", space, mqtt.address(), clientId,
+                        connected.protocolVersion() == 5 ? "5" : "3.1.1",
+                        connected.sessionPresent() ? "resumed" : "new, subscribed to '" + filter + "'");
             }
-        });
-        client = mqtt;
-        mqtt.connect(broker.port(), broker.host()).onSuccess(ack -> {
-            context = Vertx.currentContext();
-            resumed = ack.isSessionPresent();
-            connections++;
-            if (!ack.isSessionPresent()) {
-                mqtt.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value()).onFailure(e -> LOG.warnf(
-                        "Ingest space %d: subscribing to '%s' failed: %s", space, filter, e.getMessage()));
-            }
-            LOG.infof("Ingest space %d: connected to %s as %s (session %s)", space, broker, clientId,
-                    ack.isSessionPresent() ? "resumed" : "new, subscribed to '" + filter + "'");
-        }).onFailure(e -> {
-            LOG.warnf("Ingest space %d: could not connect to the MQTT broker at %s (%s); retrying in %d s", space, broker,
-                    e.getMessage(), RECONNECT_MILLIS / 1000);
-            vertx.setTimer(RECONNECT_MILLIS, t -> {
-                if (running && client == mqtt) {
-                    connect();
+
+            @Override
+            public void disconnected(Throwable cause) {
+                if (running) {
+                    LOG.warnf("Ingest space %d: the MQTT connection closed (%s); it reconnects", space,
+                            cause == null ? "closed" : cause.getMessage());
                 }
-            });
+            }
         });
+        // retained messages come from the retained scan, as on a single node; RETAIN is the publisher's flag
+        mqtt.subscribe(new BrokerConnection.Subscription(filter, 1, true, false));
+        connection = mqtt;
+        mqtt.start();
     }
 
-    private void onPublish(MqttPublishMessage mqtt) {
+    /** Called on the client's network thread, in arrival order. */
+    private void onPublish(ReceivedPublish mqtt) {
         if (!accepting) {
             return; // not acknowledged: the broker gives it to the next owner
         }
-        String topic = mqtt.topicName();
-        int size = mqtt.payload().length();
-        if (size > ingest.maxPayloadBytes()) {
+        String topic = mqtt.topic();
+        if (mqtt.payloadSize() > ingest.maxPayloadBytes()) {
             metrics.rejected(RejectionReason.INGEST_PAYLOAD_TOO_LARGE);
             ack(mqtt);
             return;
@@ -359,36 +353,18 @@ final class IngestSession {
             ack(mqtt);
             return;
         }
-        TopicMessage message = new TopicMessage(topic, Payload.adopt(mqtt.payload().getBytes()), mqtt.qosLevel().value(),
-                mqtt.isRetain(), Instant.now());
-        boolean confirmed = mqtt.qosLevel() != MqttQoS.AT_MOST_ONCE;
-        queue.add(new Received(message, confirmed, () -> {
-            Context on = context;
-            if (on == null) {
-                ack(mqtt);
-            } else {
-                on.runOnContext(v -> ack(mqtt));
-            }
-        }, connections, resumed));
+        // under MQTT 3.1.1 RETAIN marks a retained message re-sent to a new subscription: stored state, not an event
+        TopicMessage message = new TopicMessage(topic, Payload.adopt(mqtt.payload()), mqtt.qos(), mqtt.retain(), Instant.now(),
+                mqtt.retain() && !mqtt.retainAsPublished(), mqtt.properties());
+        queue.add(new Received(message, mqtt.qos() > 0, () -> ack(mqtt), connections, resumed));
     }
 
-    /** Disconnects on the connection's own context, so that PUBACKs queued there go out first. */
+    /** Disconnects gracefully; the PUBACKs the client has by then go out first, the session stays on the broker. */
     private void disconnect() {
-        MqttClient mqtt = client;
-        client = null;
-        if (mqtt == null) {
-            return;
-        }
-        Context on = context;
-        Runnable close = () -> {
-            if (mqtt.isConnected()) {
-                mqtt.disconnect();
-            }
-        };
-        if (on == null) {
-            close.run();
-        } else {
-            on.runOnContext(v -> close.run());
+        BrokerConnection mqtt = connection;
+        connection = null;
+        if (mqtt != null) {
+            mqtt.close();
         }
     }
 

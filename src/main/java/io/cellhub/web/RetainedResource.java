@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.cellhub.broker.RetainedScanner;
+import io.cellhub.ingest.RetainedScanner;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.store.RetainedMessage;
@@ -78,7 +78,7 @@ public class RetainedResource {
         TopicFilter parsed = TopicFilter.parse(filter);
         mirror.flush();
         List<RetainedMessage> rows = mirror.list(parsed);
-        return scanner.scan(parsed).toCompletionStage()
+        return scanner.scan(parsed)
                 .thenCompose(scan -> {
                     Map<String, Payload> held = new HashMap<>();
                     for (TopicMessage message : scan.retained()) {

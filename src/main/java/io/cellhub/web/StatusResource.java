@@ -10,7 +10,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.cellhub.broker.BrokerAddress;
+import io.cellhub.channel.BrokerConnection;
+import io.cellhub.channel.ConnectedChannels;
+import io.cellhub.channel.MqttSettings;
 import io.cellhub.broker.BrokerConfig;
 import io.cellhub.cluster.ClusterNode;
 import io.cellhub.cluster.ClusterStatus;
@@ -27,24 +29,30 @@ public class StatusResource {
 
     /**
      * What this CellHub runs against and since when, with the totals the dashboard turns into rates:
-     * messages received and published, and connected stream clients.
+     * messages received and published, and connected stream clients. {@code mqttVersion} is the MQTT
+     * version the ingest connection speaks with the broker ({@code 5} or {@code 3.1.1}; null until it
+     * has connected). {@code cluster}: in cluster mode the replicas, the partitions each owns and each
+     * part's lag ({@code enabled} false on a single node).
      */
     public record Status(String version, Instant startedAt, long starts, String broker, boolean embeddedBroker,
-            String database, int topics, long received, long published, int streamClients, ClusterStatus cluster) {
+            String database, int topics, long received, long published, int streamClients, String mqttVersion,
+            ClusterStatus cluster) {
     }
 
     private final StartLog startLog;
-    private final BrokerAddress broker;
+    private final MqttSettings broker;
     private final BrokerConfig brokerConfig;
     private final LiveTopics topics;
     private final TrafficMetrics traffic;
     private final TopicStream stream;
     private final String database;
+    private final ConnectedChannels channels;
     private final ClusterNode cluster;
 
-    public StatusResource(StartLog startLog, BrokerAddress broker, BrokerConfig brokerConfig, LiveTopics topics,
+    public StatusResource(StartLog startLog, MqttSettings broker, BrokerConfig brokerConfig, LiveTopics topics,
             TrafficMetrics traffic, TopicStream stream, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
-            ClusterNode cluster) {
+            ConnectedChannels channels, ClusterNode cluster) {
+        this.channels = channels;
         this.cluster = cluster;
         this.startLog = startLog;
         this.broker = broker;
@@ -60,8 +68,8 @@ public class StatusResource {
             + "replicas, the partitions each owns and each part's consumer lag")
     public Status status() {
         ServiceStart current = startLog.current();
-        return new Status(current.version, current.startedAt, startLog.count(), broker.toString(),
+        return new Status(current.version, current.startedAt, startLog.count(), BrokerConnection.address(broker),
                 brokerConfig.embedded(), database, topics.size(), traffic.receivedCount(), traffic.publishedCount(),
-                stream.clientCount(), cluster.status());
+                stream.clientCount(), channels.mqttVersion("mqtt-in").orElse(null), cluster.status());
     }
 }

@@ -175,8 +175,8 @@ class KubePlayIT {
         JsonNode status = api("/api/status");
         assertThat(status.get("embeddedBroker").asBoolean()).isEqualTo(Boolean.parseBoolean(config.get("CELLHUB_BROKER_EMBEDDED")))
                 .isFalse();
-        assertThat(status.get("broker").asText()).isEqualTo("mqtt://" + config.get("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST")
-                + ":" + config.get("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT"));
+        assertThat(status.get("broker").asText()).isEqualTo("mqtt://" + config.get("CELLHUB_MQTT_HOST")
+                + ":" + config.get("CELLHUB_MQTT_PORT"));
         assertThat(status.get("database").asText()).isEqualTo(config.get("QUARKUS_DATASOURCE_JDBC_URL"));
         assertThat(status.get("starts").asLong()).as("CellHub's start, recorded in the PostgreSQL pod").isEqualTo(1);
 
@@ -194,7 +194,7 @@ class KubePlayIT {
         assertThat(Podman.ok("exec", play.pod("mosquitto").container("mosquitto"), "cat", "/mosquitto/config/mosquitto.conf"))
                 .isEqualTo(mosquittoConf.strip());
         assertThat(Podman.logs(cellhub.container(KubernetesManifestsTest.CELLHUB)))
-                .contains("Channel mqtt-in subscribed to #");
+                .contains("Channel mqtt-in connected to mqtt://mosquitto:1883", "subscribed to # at QoS 1");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cellhub.support.DeviceClient;
 import io.cellhub.support.FreePort;
 import io.cellhub.support.KafkaBroker;
 import io.cellhub.support.Mosquitto;
@@ -159,6 +160,10 @@ class ClusterTakeoverIT {
         });
         int published = stopped.get(10, TimeUnit.SECONDS);
         long loadStopped = System.nanoTime();
+        // MQTT 5 properties cross Kafka as headers: into the journal and every replica's live view
+        try (DeviceClient device = DeviceClient.v5(mosquitto.port(), "it-v5-device")) {
+            device.publish("cell1/label", "ready", 1, Map.of("line", "7"), "text/plain");
+        }
 
         // every average of every input, or up to 60 s for the last ones
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -166,7 +171,6 @@ class ClusterTakeoverIT {
             Thread.sleep(250);
         }
         Thread.sleep(3_000); // the last chain steps, and any late duplicate
-        assertThat(failedPublishes.get()).as("publishes Mosquitto refused").isZero();
 
         // --- averages: no gaps, duplicates only within the egress window, order per cell, pauses ---
         Map<String, List<Seen>> byCell = new HashMap<>();
@@ -232,12 +236,17 @@ class ClusterTakeoverIT {
         long expectedRows = (long) CELLS * published;
         long[] journal = journalRows(postgres, expectedRows);
 
-        // --- live view: every running replica shows the last value of every cell ---
+        String journalProperties = journalProperties(postgres, "cell1/label");
+
+        // --- live view: every running replica shows the last value of every cell, and MQTT 5 properties ---
         int staleViews = 0;
+        List<String> viewProperties = new ArrayList<>();
         for (Map.Entry<String, PackagedApp> replica : replicas.entrySet()) {
             if (replica.getKey().equals(victim)) {
                 continue;
             }
+            JsonNode label = JSON.readTree(replica.getValue().get("/api/topics/cell1/label"));
+            viewProperties.add(label.path("contentType").asText() + " " + label.path("userProperties"));
             for (int cell = 1; cell <= CELLS; cell += 37) {
                 JsonNode topic = JSON.readTree(replica.getValue().get("/api/topics/cell" + cell + "/temperature1"));
                 if (!topic.get("payload").asText().equals(String.valueOf(published))) {
@@ -257,11 +266,14 @@ class ClusterTakeoverIT {
         System.out.printf("  chains: %s, ends (c1/c2/c3): %s%n", chainSteps, chainEnds);
         System.out.printf("  journal: %d rows for %d inputs, %d distinct%n", journal[0], expectedRows, journal[1]);
         System.out.printf("  live view: %d stale of the sampled cells on the running replicas%n", staleViews);
+        System.out.printf("  MQTT 5 properties: journal %s, live views %s%n", journalProperties, viewProperties);
+        System.out.printf("  fleet publishes that failed: %d%n", failedPublishes.get());
         System.out.printf("  test took %d s (load stopped %d s after the cluster was up)%n%n", ms(System.nanoTime() - testStart) / 1000,
                 ms(loadStopped - clusterUp) / 1000);
 
         String logs = "\nlogs: " + replicas.values().stream().map(app -> app.log().toString()).toList() + ", Kafka "
                 + kafka.log();
+        assertThat(failedPublishes.get()).as("fleet publishes that failed (Mosquitto did not acknowledge them)").isZero();
         assertThat(gaps).as("averages never seen on MQTT, e.g. %s%s", gapExamples, logs).isZero();
         assertThat(duplicates).as("averages seen twice").isLessThanOrEqualTo(EGRESS_WINDOW);
         assertThat(outOfOrder).as("averages out of order within a cell").isZero();
@@ -277,6 +289,9 @@ class ClusterTakeoverIT {
         assertThat(journal[0]).as("journal rows of temperature1").isEqualTo(expectedRows);
         assertThat(journal[1]).as("distinct journal rows of temperature1").isEqualTo(expectedRows);
         assertThat(staleViews).as("cells whose last value a running replica did not show").isZero();
+        assertThat(journalProperties).as("MQTT 5 properties of the journal row").isEqualTo("text/plain {\"line\": [\"7\"]}");
+        assertThat(viewProperties).as("MQTT 5 properties in the live views").hasSize(replicas.size() - 1)
+                .allMatch(properties -> properties.equals("text/plain {\"line\":[\"7\"]}"));
     }
 
     /** The scratch space goes with the test JVM: a failure's logs are copied to target/cluster-takeover-it/. */
@@ -388,6 +403,22 @@ class ClusterTakeoverIT {
             Thread.sleep(500);
         }
         return rows;
+    }
+
+    /** Content type and user properties of the journal row of {@code topic}, once it is there. */
+    private static String journalProperties(PostgresServer postgres, String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection connection = postgres.connect(); Statement sql = connection.createStatement();
+                    ResultSet result = sql.executeQuery("SELECT content_type, user_properties FROM journal WHERE topic = '" + topic
+                            + "'")) {
+                if (result.next()) {
+                    return result.getString(1) + " " + result.getString(2);
+                }
+            }
+            Thread.sleep(500);
+        }
+        return "no row";
     }
 
     private static String average(int value) {

@@ -116,6 +116,21 @@ class EmbeddedBrokerDevicesIT {
         assertThat(output).contains("user-property OK");
     }
 
+    /** mosquitto_pub over MQTT 5 with a user property and a content type: CellHub's API shows both. */
+    @Test
+    void mqtt5PropertiesOfMosquittoPubShowInTheTopicApi() throws Exception {
+        Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(brokerPort), "-V", "mqttv5",
+                "-q", "1", "-t", "devices/v5props", "-m", "21.5", "-D", "publish", "user-property", "line", "7", "-D", "publish",
+                "content-type", "text/plain").redirectErrorStream(true).start();
+        assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var topic = JSON.readTree(app.get("/api/topics/devices/v5props"));
+            assertThat(topic.get("contentType").asText()).isEqualTo("text/plain");
+            assertThat(topic.get("userProperties").get("line").get(0).asText()).isEqualTo("7");
+        });
+    }
+
     private static void assertEveryMessageArrived(String topic, int count) throws IOException {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(watchedPayloads(topic)).hasSize(count));
         assertThat(watchedPayloads(topic)).as("payloads mosquitto_sub saw on " + topic)
