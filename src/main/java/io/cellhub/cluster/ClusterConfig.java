@@ -89,11 +89,7 @@ public interface ClusterConfig {
          */
         Optional<List<String>> spaces();
 
-        /**
-         * MQTT messages received and not yet acknowledged to the broker, at most, per space: the most one
-         * Kafka transaction holds, and the ingest session's Receive Maximum under MQTT 5 (under MQTT 3.1.1
-         * the broker's own limit applies, Mosquitto's {@code max_inflight_messages}).
-         */
+        /** MQTT messages one Kafka transaction of an ingest space holds at most. */
         @WithDefault("1000")
         int maxInFlight();
 

@@ -15,11 +15,12 @@ import java.util.zip.CRC32;
  * session (a new owner's, or the same owner's after a reconnect) starts with the messages it has no
  * PUBACK for: a tail of the ledger if their transaction committed, then the rest. {@link Redeliveries}
  * finds that tail. The ledger keeps the last {@value #CAPACITY} entries, more than a broker has in
- * flight for one session (its receive maximum).
+ * flight for one session (its Receive Maximum).
  */
 final class IngestLedger {
 
-    static final int CAPACITY = 8192;
+    /** More than MQTT lets a broker send unacknowledged (Receive Maximum at most 65,535). */
+    static final int CAPACITY = 65_536;
 
     static final IngestLedger EMPTY = new IngestLedger(new int[0]);
 

@@ -49,14 +49,15 @@ final class IngestSession {
     private static final Logger LOG = Logger.getLogger(IngestSession.class);
     /** How long messages at the start of a resumed session are held at most when no more come. */
     private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** Ledger records read at a takeover: the previous owner's last transactions. */
-    private static final int LEDGER_RECORDS = 16;
+    /** Offsets of the owner topic read back at first at a takeover; more until the ledger is full. */
+    private static final int LEDGER_READ_BACK = 64;
 
     /**
      * A message as it arrived: {@code confirmed} for QoS 1/2 (acknowledged with {@code ack}), on the
-     * {@code connection}-th connection, which resumed a session on the broker or not.
+     * {@code connection}-th connection (counted at every disconnect, which the client reports before
+     * it connects again: the count changes before the first message of a new connection).
      */
-    private record Received(TopicMessage message, boolean confirmed, Runnable ack, long connection, boolean resumed) {
+    private record Received(TopicMessage message, boolean confirmed, Runnable ack, long connection) {
     }
 
     private final int space;
@@ -72,8 +73,7 @@ final class IngestSession {
     private volatile boolean running;
     private volatile boolean accepting;
     private volatile BrokerConnection connection;
-    private volatile long connections;
-    private volatile boolean resumed;
+    private volatile long connections = 1;
     /** Written by the writer thread only, after the previous owner's ledger is read. */
     private IngestLedger ledger = IngestLedger.EMPTY;
     private long writingConnection;
@@ -175,7 +175,8 @@ final class IngestSession {
                         settleHeld(producer, redeliveries.decide());
                     }
                     writingConnection = first.connection();
-                    redeliveries = first.resumed() ? new Redeliveries(ledger) : null;
+                    // a new session has nothing to send again, and then no tail of the ledger comes first
+                    redeliveries = new Redeliveries(ledger);
                 }
                 if (redeliveries != null) {
                     if (first.confirmed()) {
@@ -279,7 +280,12 @@ final class IngestSession {
         }
     }
 
-    /** The space's last committed ledger records, read after the previous owner was fenced. */
+    /**
+     * The space's last committed ledger records, read after the previous owner was fenced: as far back
+     * as it takes to fill the ledger ({@link IngestLedger#CAPACITY} messages, more than the broker sends
+     * without acknowledgement), because a killed owner's last PUBACKs can be lost by the thousand (unsent
+     * in its socket when the kernel resets the connection).
+     */
     private IngestLedger lastLedger() {
         Properties properties = mode.plainConsumer("ingest-ledger-" + space);
         properties.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
@@ -287,19 +293,31 @@ final class IngestSession {
             TopicPartition partition = new TopicPartition(mode.ingestOwnerTopic(), space);
             consumer.assign(List.of(partition));
             long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-            if (end == 0) {
-                return IngestLedger.EMPTY;
-            }
-            consumer.seek(partition, Math.max(0, end - LEDGER_RECORDS));
-            List<byte[]> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(record.value());
+            long back = LEDGER_READ_BACK;
+            while (true) {
+                long from = Math.max(0, end - back);
+                IngestLedger ledger = IngestLedger.decode(read(consumer, partition, from, end));
+                if (ledger.size() >= IngestLedger.CAPACITY || from == 0) {
+                    return ledger;
                 }
+                back *= 4;
             }
-            return IngestLedger.decode(records);
         }
+    }
+
+    private static List<byte[]> read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end) {
+        List<byte[]> records = new ArrayList<>();
+        if (from >= end) {
+            return records;
+        }
+        consumer.seek(partition, from);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                records.add(record.value());
+            }
+        }
+        return records;
     }
 
     /**
@@ -307,16 +325,14 @@ final class IngestSession {
      * (re)connection is numbered, so that the writer knows where a resumed session's redeliveries start.
      */
     private void connect() {
-        // Receive Maximum: what a transaction holds at most. Larger, a backlog after a takeover puts tens of thousands of
-        // messages in flight, and a broker that looks up each PUBACK in that list (Mosquitto 2.0) falls behind its clients.
+        // Receive Maximum as the single node's ingest channel: a smaller one makes Mosquitto before 2.0.13 overshoot it,
+        // and the client then closes the connection (MQTT 5 requires it), again after every reconnect.
         BrokerConnection mqtt = new BrokerConnection(broker, new BrokerConnection.Options(clientId, true,
-                ingest.sessionExpiry(), mode.config().ingest().maxInFlight(), Optional.empty(), true));
+                ingest.sessionExpiry(), ingest.receiveMaximum(), Optional.empty(), true));
         mqtt.onMessage(this::onPublish);
         mqtt.onStateChange(new BrokerConnection.StateListener() {
             @Override
             public void connected(BrokerConnection.Connected connected) {
-                resumed = connected.sessionPresent();
-                connections++;
                 LOG.infof("Ingest space %d: connected to %s as %s with MQTT %s (session %s)", space, mqtt.address(), clientId,
                         connected.protocolVersion() == 5 ? "5" : "3.1.1",
                         connected.sessionPresent() ? "resumed" : "new, subscribed to '" + filter + "'");
@@ -324,6 +340,7 @@ final class IngestSession {
 
             @Override
             public void disconnected(Throwable cause) {
+                connections++;
                 if (running) {
                     LOG.warnf("Ingest space %d: the MQTT connection closed (%s); it reconnects", space,
                             cause == null ? "closed" : cause.getMessage());
@@ -356,7 +373,7 @@ final class IngestSession {
         // under MQTT 3.1.1 RETAIN marks a retained message re-sent to a new subscription: stored state, not an event
         TopicMessage message = new TopicMessage(topic, Payload.adopt(mqtt.payload()), mqtt.qos(), mqtt.retain(), Instant.now(),
                 mqtt.retain() && !mqtt.retainAsPublished(), mqtt.properties());
-        queue.add(new Received(message, mqtt.qos() > 0, () -> ack(mqtt), connections, resumed));
+        queue.add(new Received(message, mqtt.qos() > 0, () -> ack(mqtt), connections));
     }
 
     /** Disconnects gracefully; the PUBACKs the client has by then go out first, the session stays on the broker. */
