@@ -59,8 +59,15 @@ public class ClusterScenario {
         int ticks = 0;
         int triggers = 0;
         System.out.printf("Publishing: %d cells x 10/s, %d chains triggered every 5 s, for %d s%n", cells, CHAINS, seconds);
+        long nextReport = start + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
             long now = System.nanoTime();
+            if (now >= nextReport) {
+                System.out.printf("  %2d s: %d inputs published, %d not yet acknowledged by the broker, %d averages seen%n",
+                        TimeUnit.NANOSECONDS.toSeconds(now - start), (long) ticks * cells, fleet.unacknowledged(),
+                        distinct(seen, prefix));
+                nextReport += TimeUnit.SECONDS.toNanos(5);
+            }
             if (now >= nextTrigger) {
                 triggers++;
                 for (int chain = 1; chain <= CHAINS; chain++) {
@@ -81,7 +88,13 @@ public class ClusterScenario {
         fleet.flush();
         System.out.printf("Published %d ticks (%d inputs), %d triggers; waiting for the last averages%n", ticks,
                 (long) ticks * cells, triggers);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && fleet.unacknowledged() > 0) {
+            Thread.sleep(250); // the broker has every input before the fleet disconnects
+        }
+        System.out.printf("The broker acknowledged every input %d ms after the last was published%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - (deadline - TimeUnit.SECONDS.toNanos(120))));
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && distinct(seen, prefix) < (long) ticks * cells) {
             Thread.sleep(250);
         }

@@ -9,7 +9,7 @@
 #   scripts/cluster.sh stop N    stop replica N gracefully (SIGTERM)
 #   scripts/cluster.sh status    what runs, and /api/status of each replica
 #   scripts/cluster.sh owners    which replica owns which partitions
-#   scripts/cluster.sh scenario [S]  ClusterTakeoverIT's load for S seconds (default 60): 300 cells x 10/s,
+#   scripts/cluster.sh scenario [S] [C]  ClusterTakeoverIT's load for S seconds (default 60): C cells (300) x 10/s,
 #                                chains line1..line4 triggered every 5 s; kill and start replicas meanwhile;
 #                                then the figures (gaps, duplicates, longest pause, chains, journal rows)
 #   scripts/cluster.sh down      stop everything
@@ -232,7 +232,7 @@ print("lag", cluster["lag"])'
   scenario)
     seconds=${2:-60}
     prefix="s$(date +%s)cell"
-    java scripts/ClusterScenario.java 127.0.0.1 $MQTT_PORT "$seconds" "$prefix"
+    java scripts/ClusterScenario.java 127.0.0.1 $MQTT_PORT "$seconds" "$prefix" "${3:-300}"
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     journal() {
       runuser -u postgres -- "$bin/psql" -h 127.0.0.1 -p $PG_PORT -U cellhub -d cellhub -tAc "SELECT count(*) || ' rows, ' \
