@@ -130,8 +130,11 @@ final class RulePartitions {
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
                 (int) kafka.transactionTimeout().toMillis());
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        // a standby that is caught up takes over at once; a warm-up is never needed for in-memory stores
-        properties.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, 10_000L);
+        // A dead replica's tasks go to their standbys at once. A replica that joins gets a task only once its
+        // warm-up copy has caught up completely (checked every minute): moved earlier, the task restores and warms
+        // up a cold JVM while its cells wait (a 6 s pause measured when a fourth replica joined).
+        properties.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, 0L);
+        properties.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000L);
         return properties;
     }
 }
