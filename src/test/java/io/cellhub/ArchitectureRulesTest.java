@@ -24,11 +24,13 @@ class ArchitectureRulesTest {
     private static final Pattern KEY_AS_STRING = Pattern.compile(
             "@ConfigProperty\\s*\\(\\s*name\\s*=\\s*\"cellhub\\.|ConfigProvider\\.getConfig|get(Optional|Config)?Value\\(\\s*\"cellhub\\.");
     /**
-     * The one exception: a SmallRye {@code ConfigSourceFactory} runs while the configuration is being
-     * built, before any mapping exists, and starts the embedded PostgreSQL from {@code cellhub.data-dir}
-     * and {@code cellhub.database.port}.
+     * The exceptions: config sources run while the configuration is being built, before any mapping
+     * exists. The embedded PostgreSQL's starts the database from {@code cellhub.data-dir} and
+     * {@code cellhub.database.port}; cluster mode's supplies channel settings when
+     * {@code cellhub.cluster.kafka.bootstrap-servers} is set.
      */
-    private static final Path CONFIG_SOURCE = SOURCES.resolve("store/EmbeddedDatabaseConfigSource.java");
+    private static final Path[] CONFIG_SOURCES = { SOURCES.resolve("store/EmbeddedDatabaseConfigSource.java"),
+            SOURCES.resolve("cluster/ClusterModeConfigSource.java") };
 
     /** The {@code $} rule of MQTT (4.7.2), spelt out instead of asked of {@code TopicName.isReserved}. */
     private static final Pattern RESERVED_TOPIC_RULE = Pattern.compile("startsWith\\(\"\\$|charAt\\(0\\)\\s*==\\s*'\\$'");
@@ -36,7 +38,7 @@ class ArchitectureRulesTest {
 
     @Test
     void noMainClassReadsACellHubKeyAsAStringInsteadOfThroughItsMapping() throws IOException {
-        assertThat(filesMatching(KEY_AS_STRING)).as("sources that read cellhub.* keys by name").isSubsetOf(CONFIG_SOURCE);
+        assertThat(filesMatching(KEY_AS_STRING)).as("sources that read cellhub.* keys by name").isSubsetOf(CONFIG_SOURCES);
     }
 
     @Test

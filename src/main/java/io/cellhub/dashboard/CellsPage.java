@@ -9,10 +9,11 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.cellhub.cluster.ClusterNode;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
-/** {@code /}: one card per robot cell, the cylinder chains and the live counters. */
+/** {@code /}: one card per robot cell, the cylinder chains, the live counters and, in cluster mode, the cluster. */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class CellsPage {
@@ -20,21 +21,23 @@ public class CellsPage {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance cells(List<CellCard> cells, List<ChainCard> chains, List<String> readings,
-                CellCard blank, Counters counters);
+                CellCard blank, Counters counters, ClusterPanel cluster);
     }
 
     private final CellBoard board;
     private final DashboardCounters counters;
+    private final ClusterNode cluster;
 
-    public CellsPage(CellBoard board, DashboardCounters counters) {
+    public CellsPage(CellBoard board, DashboardCounters counters, ClusterNode cluster) {
         this.board = board;
         this.counters = counters;
+        this.cluster = cluster;
     }
 
     @GET
     @Operation(hidden = true)
     public TemplateInstance cells() {
         return Templates.cells(board.cells(), board.chains(), board.readingSuffixes(), board.blank(),
-                counters.now());
+                counters.now(), ClusterPanel.of(cluster.status()));
     }
 }

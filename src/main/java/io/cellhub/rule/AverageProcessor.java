@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
@@ -30,6 +31,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The notebook's first exercise for a whole fleet: every configured average rule, a {@link TopicListener}
  * that {@code MqttIngest} calls with each message. Each number is read once per message, whatever the
  * number of rules.
+ * <p>
+ * On a single node the rules' state is in this processor's memory and it publishes through
+ * {@link MqttPublisher}. In cluster mode the same rules run in Kafka partitions: the cluster binds
+ * them to a store with {@link #evaluator(RuleState)} and writes their averages to Kafka, and this
+ * processor neither receives messages nor fills its own state ({@link #runOnPartitions()}).
  */
 @Singleton
 public class AverageProcessor implements TopicListener {
@@ -41,6 +47,8 @@ public class AverageProcessor implements TopicListener {
     private final NumberReading reading;
     private final LiveTopics topics;
     private final RateLimitedWarning publishFailure = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
+    private final Evaluator local;
+    private volatile boolean partitioned;
 
     public AverageProcessor(RulesConfig config, MqttPublisher publisher, NumberReading reading, LiveTopics topics,
             MeterRegistry registry) {
@@ -53,40 +61,90 @@ public class AverageProcessor implements TopicListener {
                 rules.add(new AverageRule(name, rule, new RuleStats(registry, name, "average")));
             }
         });
+        this.local = evaluator(new InMemoryRuleState());
     }
 
     @Override
     public void onMessage(TopicMessage message) {
-        OptionalDouble number = null;
-        for (AverageRule rule : rules) {
-            Optional<AverageRule.Input> input = rule.input(message.topic());
-            if (input.isEmpty()) {
-                continue;
+        local.onMessage(message, this::publish);
+    }
+
+    /** The rules over the given state: how the cluster runs them in a Kafka partition. */
+    public Evaluator evaluator(RuleState state) {
+        return new Evaluator(state);
+    }
+
+    /**
+     * From now on the rules run in Kafka partitions (cluster mode): this processor's own state stays
+     * empty and the retained scan no longer fills it.
+     */
+    public void runOnPartitions() {
+        partitioned = true;
+    }
+
+    /** Every average rule bound to one state; used from one thread at a time. */
+    public final class Evaluator {
+
+        private final List<StateMap<AverageInputs>> cells = new ArrayList<>();
+
+        private Evaluator(RuleState state) {
+            for (AverageRule rule : rules) {
+                cells.add(state.averageInputs(rule.name()));
             }
-            if (number == null) {
-                number = message.payload().number(reading);
+        }
+
+        /** Runs every rule on the message; hands each average to publish to {@code out}. */
+        public void onMessage(TopicMessage message, BiConsumer<Rule, OutgoingMessage> out) {
+            OptionalDouble number = null;
+            for (int i = 0; i < rules.size(); i++) {
+                AverageRule rule = rules.get(i);
+                Optional<AverageRule.Input> input = rule.input(message.topic());
+                if (input.isEmpty()) {
+                    continue;
+                }
+                if (number == null) {
+                    number = message.payload().number(reading);
+                }
+                if (number.isEmpty()) {
+                    LOG.debugf("Average rule '%s' ignored a non-numeric payload on %s", rule.name(), message.topic());
+                }
+                Optional<OutgoingMessage> average = rule.accept(cells.get(i), input.get(), number, message.replayed());
+                if (average.isPresent()) {
+                    out.accept(rule, average.get());
+                }
             }
-            if (number.isEmpty()) {
-                LOG.debugf("Average rule '%s' ignored a non-numeric payload on %s", rule.name(), message.topic());
+        }
+
+        void recover(TopicSnapshot snapshot) {
+            for (int i = 0; i < rules.size(); i++) {
+                AverageRule rule = rules.get(i);
+                StateMap<AverageInputs> state = cells.get(i);
+                rule.input(snapshot.topic()).ifPresent(input -> rule.recover(state, input,
+                        snapshot.last().payload().number(reading)));
             }
-            rule.accept(input.get(), number, message.replayed()).ifPresent(out -> publish(rule, out));
         }
     }
 
     /** Fills inputs the rules have not seen from the live state, which also holds what the retained scan found. */
     void onRetainedStateSettled(@ObservesAsync RetainedStateSettled settled) {
-        for (TopicSnapshot snapshot : topics.list(TopicFilter.ALL)) {
-            for (AverageRule rule : rules) {
-                rule.input(snapshot.topic()).ifPresent(input -> rule.recover(input, snapshot.last().payload().number(reading)));
-            }
+        if (partitioned) {
+            return;
         }
+        for (TopicSnapshot snapshot : topics.list(TopicFilter.ALL)) {
+            local.recover(snapshot);
+        }
+    }
+
+    /** The smallest number of leading topic levels that name a cell in any enabled rule (1 without rules). */
+    public int cellLevels() {
+        return rules.stream().mapToInt(AverageRule::cellLevels).min().orElse(1);
     }
 
     public List<? extends Rule> rules() {
         return rules;
     }
 
-    private void publish(AverageRule rule, OutgoingMessage out) {
+    private void publish(Rule rule, OutgoingMessage out) {
         publisher.forward(out).whenComplete((ok, failure) -> {
             if (failure == null) {
                 rule.stats().countPublished(out.topic(), out.payload().toString());

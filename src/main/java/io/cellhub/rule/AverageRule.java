@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.topic.Payload;
@@ -12,7 +13,9 @@ import io.cellhub.topic.Payload;
 /**
  * One average rule, for every cell of the fleet: the latest numeric value of each input of a cell,
  * and their mean published to the cell's output topic on each live input update once all inputs
- * have a value. Used from one thread at a time (the processor's stream); the stats are thread-safe.
+ * have a value. The cells' inputs live in a {@link StateMap} the caller passes (memory on a single
+ * node, a Kafka Streams store in cluster mode). Used from one thread at a time per state; the stats
+ * are thread-safe.
  */
 final class AverageRule implements Rule {
 
@@ -24,7 +27,7 @@ final class AverageRule implements Rule {
     private final int qos;
     private final boolean retain;
     private final RuleStats stats;
-    private final Map<String, CellInputs> cells = new HashMap<>();
+    private final Function<String, AverageInputs> newInputs;
 
     AverageRule(String name, RulesConfig.Average config, RuleStats stats) {
         this.name = name;
@@ -37,6 +40,8 @@ final class AverageRule implements Rule {
         this.qos = config.qos();
         this.retain = config.retain();
         this.stats = stats;
+        int size = inputs.size();
+        this.newInputs = cell -> new AverageInputs(size);
     }
 
     /** The cell a topic belongs to and which input it is, when it is one of this rule's inputs. */
@@ -59,14 +64,15 @@ final class AverageRule implements Rule {
      * Takes one input message. Returns the average to publish when the message is a live update and
      * every input of its cell has a value; a replayed message only updates the state.
      */
-    Optional<OutgoingMessage> accept(Input input, OptionalDouble number, boolean replayed) {
+    Optional<OutgoingMessage> accept(StateMap<AverageInputs> cells, Input input, OptionalDouble number, boolean replayed) {
         stats.countReceived();
         if (number.isEmpty()) {
             stats.countIgnored();
             return Optional.empty();
         }
-        CellInputs cell = cells.computeIfAbsent(input.cell(), c -> new CellInputs(inputs.size()));
+        AverageInputs cell = cells.getOrCreate(input.cell(), newInputs);
         cell.set(input.index(), number.getAsDouble());
+        cells.changed(input.cell(), cell);
         if (replayed || !cell.complete()) {
             return Optional.empty();
         }
@@ -75,13 +81,18 @@ final class AverageRule implements Rule {
     }
 
     /** Loads a value the rule has not seen yet, from state CellHub learned otherwise (the retained scan). */
-    void recover(Input input, OptionalDouble number) {
+    void recover(StateMap<AverageInputs> cells, Input input, OptionalDouble number) {
         if (number.isPresent()) {
-            CellInputs cell = cells.computeIfAbsent(input.cell(), c -> new CellInputs(inputs.size()));
-            if (!cell.present[input.index()]) {
+            AverageInputs cell = cells.getOrCreate(input.cell(), newInputs);
+            if (!cell.has(input.index())) {
                 cell.set(input.index(), number.getAsDouble());
+                cells.changed(input.cell(), cell);
             }
         }
+    }
+
+    int cellLevels() {
+        return cellLevels;
     }
 
     @Override
@@ -107,29 +118,5 @@ final class AverageRule implements Rule {
     @Override
     public RuleStats stats() {
         return stats;
-    }
-
-    private static final class CellInputs {
-        final double[] values;
-        final boolean[] present;
-        int missing;
-
-        CellInputs(int size) {
-            values = new double[size];
-            present = new boolean[size];
-            missing = size;
-        }
-
-        void set(int index, double value) {
-            values[index] = value;
-            if (!present[index]) {
-                present[index] = true;
-                missing--;
-            }
-        }
-
-        boolean complete() {
-            return missing == 0;
-        }
     }
 }

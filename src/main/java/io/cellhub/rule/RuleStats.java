@@ -42,7 +42,8 @@ public final class RuleStats {
         receivedCounter.increment();
     }
 
-    void countPublished(String topic, String payload) {
+    /** Counts a message the rule published (in cluster mode: wrote to Kafka for the egress). */
+    public void countPublished(String topic, String payload) {
         published.incrementAndGet();
         publishedCounter.increment();
         last = new LastOutput(topic, payload, Instant.now());

@@ -19,6 +19,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import io.cellhub.ReplicaRole;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
@@ -68,11 +69,13 @@ public class SnapshotService {
     private final RetainedMirror mirror;
     private final String clientId;
     private final String filter;
+    private final ReplicaRole role;
     private volatile Instant subscribedSince = Instant.now();
 
     public SnapshotService(SnapshotStore store, SnapshotConfig config, LiveTopics topics, TrafficMetrics traffic,
             AverageProcessor averages, HandoffProcessor handoffs, MqttPublisher publisher, RetainedMirror mirror,
-            IngestConfig ingest) {
+            IngestConfig ingest, ReplicaRole role) {
+        this.role = role;
         this.store = store;
         this.config = config;
         this.topics = topics;
@@ -150,6 +153,9 @@ public class SnapshotService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void takeScheduled() {
+        if (!role.runsFleetWideJobs()) {
+            return; // another cluster replica takes the fleet's scheduled snapshots
+        }
         try {
             take(Trigger.scheduled, null);
         } catch (SQLException e) {

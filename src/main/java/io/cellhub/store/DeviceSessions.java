@@ -42,6 +42,8 @@ import io.quarkus.scheduler.Scheduled;
  * clients, from its connect, disconnect, subscribe and publish events; with an external broker they
  * are the cells announcing themselves on {@code <cell>/status} ({@code online}, and {@code offline}
  * as birth message and last will, as the simulated fleet does). Kept in memory, written every second.
+ * In cluster mode every replica derives the same sessions from the same messages and writes them;
+ * a row is never replaced by an older one, so a replica that lags behind cannot undo a newer state.
  */
 @Singleton
 public class DeviceSessions implements TopicListener {
@@ -52,7 +54,8 @@ public class DeviceSessions implements TopicListener {
             + "ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source, online = EXCLUDED.online, "
             + "clean_session = EXCLUDED.clean_session, subscriptions = EXCLUDED.subscriptions, "
             + "connected_at = EXCLUDED.connected_at, disconnected_at = EXCLUDED.disconnected_at, "
-            + "last_seen = EXCLUDED.last_seen, messages = EXCLUDED.messages";
+            + "last_seen = EXCLUDED.last_seen, messages = EXCLUDED.messages "
+            + "WHERE device_session.last_seen IS NULL OR EXCLUDED.last_seen IS NULL OR device_session.last_seen <= EXCLUDED.last_seen";
 
     /** A device as the API shows it. */
     public record DeviceSession(String id, String source, boolean online, Boolean cleanSession,

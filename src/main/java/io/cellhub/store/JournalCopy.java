@@ -29,6 +29,10 @@ final class JournalCopy {
     static final String SQL = "COPY journal (topic, payload, qos, retained, received_at, content_type, payload_utf8, "
             + "user_properties, response_topic, correlation_data, message_expiry) FROM STDIN (FORMAT binary)";
 
+    static final String SQL_WITH_OFFSETS = "COPY journal (topic, payload, qos, retained, received_at, content_type, "
+            + "payload_utf8, user_properties, response_topic, correlation_data, message_expiry, kafka_partition, kafka_offset) "
+            + "FROM STDIN (FORMAT binary)";
+
     private static final byte[] SIGNATURE = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0 };
     private static final short FIELDS = 11;
     /** The version byte of jsonb in PostgreSQL's binary format. */
@@ -50,15 +54,31 @@ final class JournalCopy {
         }
     }
 
+    /** Copies rows with the Kafka record each came from into {@code journal}, inside the connection's transaction. */
+    static long writeWithOffsets(Connection connection, List<TopicMessage> rows, int partition, long[] offsets)
+            throws SQLException {
+        byte[] data = encode(rows, partition, offsets);
+        try {
+            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(SQL_WITH_OFFSETS, new ByteArrayInputStream(data));
+        } catch (IOException e) {
+            throw new SQLException("COPY into journal failed: " + e.getMessage(), e);
+        }
+    }
+
     static byte[] encode(List<TopicMessage> rows) {
+        return encode(rows, -1, null);
+    }
+
+    private static byte[] encode(List<TopicMessage> rows, int partition, long[] offsets) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * 96);
         DataOutputStream out = new DataOutputStream(bytes);
         try {
             out.write(SIGNATURE);
             out.writeInt(0); // flags: no OIDs
             out.writeInt(0); // header extension length
-            for (TopicMessage row : rows) {
-                out.writeShort(FIELDS);
+            for (int i = 0; i < rows.size(); i++) {
+                TopicMessage row = rows.get(i);
+                out.writeShort(offsets == null ? FIELDS : FIELDS + 2);
                 byte[] topic = row.topic().getBytes(StandardCharsets.UTF_8);
                 out.writeInt(topic.length);
                 out.write(topic);
@@ -71,6 +91,12 @@ final class JournalCopy {
                 out.writeInt(8);
                 out.writeLong(micros(row.receivedAt()) - POSTGRES_EPOCH_MICROS);
                 writeProperties(out, row.properties());
+                if (offsets != null) {
+                    out.writeInt(4);
+                    out.writeInt(partition);
+                    out.writeInt(8);
+                    out.writeLong(offsets[i]);
+                }
             }
             out.writeShort(-1);
         } catch (IOException e) {

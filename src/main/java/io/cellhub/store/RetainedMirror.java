@@ -50,14 +50,17 @@ import io.quarkus.runtime.StartupEvent;
  * <p>
  * Changes are coalesced per topic and written every {@code cellhub.retained.flush-interval} with
  * plain JDBC batches, an upsert and a delete, in one transaction: Panache would need a read per row
- * to merge. A failed write keeps the changes for the next flush. Reads go through Panache.
+ * to merge. A failed write keeps the changes for the next flush. Reads go through Panache. A change
+ * never replaces a newer row: in cluster mode several replicas write the same mirror (each its own
+ * publishes and scans), and a late writer must not undo a newer value.
  */
 @Singleton
 public class RetainedMirror implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(RetainedMirror.class);
     private static final String UPSERT = "INSERT INTO retained_message (topic, payload, qos, updated_at) VALUES (?, ?, ?, ?) "
-            + "ON CONFLICT (topic) DO UPDATE SET payload = EXCLUDED.payload, qos = EXCLUDED.qos, updated_at = EXCLUDED.updated_at";
+            + "ON CONFLICT (topic) DO UPDATE SET payload = EXCLUDED.payload, qos = EXCLUDED.qos, updated_at = EXCLUDED.updated_at "
+            + "WHERE retained_message.updated_at <= EXCLUDED.updated_at";
     private static final String DELETE = "DELETE FROM retained_message WHERE topic = ?";
 
     private final Map<String, RetainedChange> pending = new ConcurrentHashMap<>();
@@ -152,6 +155,8 @@ public class RetainedMirror implements TopicListener {
                 batch.add(change);
             }
         }
+        // in topic order: replicas writing the same topics (cluster mode) take the rows' locks in one order, never a deadlock
+        batch.sort(Comparator.comparing(RetainedChange::topic));
         try {
             write(batch);
         } catch (SQLException e) {

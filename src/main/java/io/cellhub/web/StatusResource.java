@@ -13,6 +13,8 @@ import io.cellhub.channel.BrokerConnection;
 import io.cellhub.channel.ConnectedChannels;
 import io.cellhub.channel.MqttSettings;
 import io.cellhub.broker.BrokerConfig;
+import io.cellhub.cluster.ClusterNode;
+import io.cellhub.cluster.ClusterStatus;
 import io.cellhub.store.ServiceStart;
 import io.cellhub.store.StartLog;
 import io.cellhub.stream.TopicStream;
@@ -27,10 +29,12 @@ public class StatusResource {
      * What this CellHub runs against and since when, with the totals the dashboard turns into rates:
      * messages received and published, and connected stream clients. {@code mqttVersion} is the MQTT
      * version the ingest connection speaks with the broker ({@code 5} or {@code 3.1.1}; null until it
-     * has connected).
+     * has connected). {@code cluster}: in cluster mode the replicas, the partitions each owns and each
+     * part's lag ({@code enabled} false on a single node).
      */
     public record Status(String version, Instant startedAt, long starts, String broker, boolean embeddedBroker,
-            String database, int topics, long received, long published, int streamClients, String mqttVersion) {
+            String database, int topics, long received, long published, int streamClients, String mqttVersion,
+            ClusterStatus cluster) {
     }
 
     private final StartLog startLog;
@@ -40,10 +44,12 @@ public class StatusResource {
     private final TrafficMetrics traffic;
     private final TopicStream stream;
     private final ConnectedChannels channels;
+    private final ClusterNode cluster;
 
     public StatusResource(StartLog startLog, MqttSettings broker, BrokerConfig brokerConfig, LiveTopics topics,
-            TrafficMetrics traffic, TopicStream stream, ConnectedChannels channels) {
+            TrafficMetrics traffic, TopicStream stream, ConnectedChannels channels, ClusterNode cluster) {
         this.channels = channels;
+        this.cluster = cluster;
         this.startLog = startLog;
         this.broker = broker;
         this.brokerConfig = brokerConfig;
@@ -53,11 +59,12 @@ public class StatusResource {
     }
 
     @GET
-    @Operation(summary = "Version, start history, broker, database and topic count of this CellHub")
+    @Operation(summary = "Version, start history, broker, database and topic count of this CellHub; in cluster mode the "
+            + "replicas, the partitions each owns and each part's consumer lag")
     public Status status() {
         ServiceStart current = startLog.current();
         return new Status(current.version, current.startedAt, startLog.count(), BrokerConnection.address(broker),
                 brokerConfig.embedded(), startLog.database(), topics.size(), traffic.receivedCount(), traffic.publishedCount(),
-                stream.clientCount(), channels.mqttVersion("mqtt-in").orElse(null));
+                stream.clientCount(), channels.mqttVersion("mqtt-in").orElse(null), cluster.status());
     }
 }

@@ -156,6 +156,30 @@ function markCurrentPage() {
   }
 }
 
+/** The cluster panel (cluster mode): replicas, the partitions each owns, each part's lag. */
+function showCluster(cluster) {
+  const panel = document.getElementById('cluster-panel');
+  if (!panel) return;
+  const list = (partitions) => (partitions.length ? partitions.join(' ') : '–');
+  const state = panel.querySelector('[data-cluster="state"]');
+  if (state) state.textContent = cluster.rulesState;
+  const rows = panel.querySelector('[data-cluster="replicas"]');
+  if (rows) {
+    rows.replaceChildren(...cluster.replicas.map((replica) => {
+      const tr = document.createElement('tr');
+      if (replica.id === cluster.replica) tr.className = 'self';
+      for (const text of [replica.id, list(replica.rules), list(replica.egress), list(replica.journal), list(replica.ingestSpaces)]) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    }));
+  }
+  const lag = panel.querySelector('[data-cluster="lag"]');
+  if (lag) lag.textContent = Object.entries(cluster.lag).map(([part, records]) => `${part} ${records}`).join(' · ');
+}
+
 /** Header counters: rates from the totals in /api/status, every two seconds. */
 function followCounters() {
   const counters = document.getElementById('counters');
@@ -176,6 +200,7 @@ function followCounters() {
       show('rate-out', rate(status.published, last.published, seconds));
       show('topics', status.topics.toLocaleString());
       show('clients', status.streamClients.toLocaleString());
+      if (status.cluster && status.cluster.enabled) showCluster(status.cluster);
       last = { received: status.received, published: status.published, at };
     } catch {
       // The next tick tries again; the link badge already says when the server is away.

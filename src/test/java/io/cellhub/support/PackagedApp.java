@@ -72,6 +72,11 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     public PackagedApp start() {
+        return start(Duration.ofSeconds(60));
+    }
+
+    /** Starts and waits up to {@code readiness} for {@code /q/health/ready}. */
+    public PackagedApp start(Duration readiness) {
         String jar = System.getProperty("cellhub.app.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcellhub.security.users." + USER + ".role=operator",
@@ -87,7 +92,7 @@ public final class PackagedApp implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            awaitReady(Duration.ofSeconds(60));
+            awaitReady(readiness);
         } catch (AssertionError | RuntimeException notReady) {
             // no caller holds this instance yet: left running, the process would outlive the test run
             kill();

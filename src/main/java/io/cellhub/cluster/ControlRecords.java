@@ -1,0 +1,58 @@
+package io.cellhub.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Writes control records into the ingest topic, next to the MQTT messages of the same key, so that a
+ * rule partition reads them in order with those messages. Only the rule partitions read them; the
+ * journal and the live view skip them.
+ */
+final class ControlRecords implements AutoCloseable {
+
+    private final ClusterMode mode;
+    private final KafkaProducer<String, byte[]> producer;
+
+    ControlRecords(ClusterMode mode) {
+        this.mode = mode;
+        this.producer = new KafkaProducer<>(mode.producer("control"));
+    }
+
+    /** Asks the partition of {@code key} to start chain {@code chain}, whose topics {@code missing} have no value. */
+    void startChain(String key, String chain, Iterable<String> missing) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(MqttRecords.CONTROL, MqttRecords.utf8(MqttRecords.CHAIN_START));
+        headers.add(MqttRecords.CHAIN, MqttRecords.utf8(chain));
+        send(key, String.join("\n", missing).getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /**
+     * Tells the partition of {@code key} that chain output {@code echoId} ({@code payload} on
+     * {@code topic}) is published again; returns once Kafka has it, so it is read before the echo.
+     */
+    void republished(String key, String topic, byte[] payload, String echoId) throws InterruptedException,
+            ExecutionException, TimeoutException {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(MqttRecords.CONTROL, MqttRecords.utf8(MqttRecords.REPUBLISHED));
+        headers.add(MqttRecords.TOPIC, MqttRecords.utf8(topic));
+        headers.add(MqttRecords.ECHO_ID, MqttRecords.utf8(echoId));
+        send(key, payload, headers);
+    }
+
+    private void send(String key, byte[] value, RecordHeaders headers) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        producer.send(new ProducerRecord<>(mode.ingestTopic(), null, key, value, headers)).get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

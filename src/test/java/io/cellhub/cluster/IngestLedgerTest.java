@@ -1,0 +1,57 @@
+package io.cellhub.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+class IngestLedgerTest {
+
+    private static int sum(String topic, String payload) {
+        return IngestLedger.checksum(topic, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int[] entries(IngestLedger ledger) {
+        return IntStream.range(0, ledger.size()).map(ledger::at).toArray();
+    }
+
+    @Test
+    void consecutiveTransactionsRecordsDecodeToTheirMessagesInArrivalOrder() {
+        int[] first = { sum("cell1/temperature1", "21"), sum("cell2/temperature1", "22") };
+        int[] second = { sum("cell1/temperature1", "23") };
+
+        IngestLedger ledger = IngestLedger.decode(List.of(IngestLedger.encode(first), IngestLedger.encode(second)));
+
+        assertThat(entries(ledger)).containsExactly(first[0], first[1], second[0]);
+    }
+
+    @Test
+    void theChecksumTellsTopicAndPayloadApart() {
+        assertThat(sum("cell1/temperature1", "21")).isNotEqualTo(sum("cell1/temperature1", "22"))
+                .isNotEqualTo(sum("cell2/temperature1", "21"));
+        assertThat(sum("a/b", "c")).isNotEqualTo(sum("a/bc", ""));
+    }
+
+    @Test
+    void theLedgerKeepsOnlyTheLastEntriesUpToItsCapacity() {
+        int[] many = IntStream.range(0, IngestLedger.CAPACITY - 10).toArray();
+        int[] more = IntStream.range(100_000, 100_020).toArray();
+
+        IngestLedger ledger = IngestLedger.EMPTY.append(many).append(more);
+
+        assertThat(ledger.size()).isEqualTo(IngestLedger.CAPACITY);
+        assertThat(ledger.at(0)).isEqualTo(10);
+        assertThat(Arrays.copyOfRange(entries(ledger), IngestLedger.CAPACITY - 20, IngestLedger.CAPACITY)).containsExactly(more);
+    }
+
+    @Test
+    void missingOrTruncatedRecordsCountAsEmpty() {
+        assertThat(IngestLedger.decode(Arrays.asList(null, new byte[2])).size()).isZero();
+        byte[] truncated = Arrays.copyOf(IngestLedger.encode(new int[] { 1, 2, 3 }), 4 + 8);
+        assertThat(entries(IngestLedger.decode(List.of(truncated)))).containsExactly(1, 2);
+    }
+}
