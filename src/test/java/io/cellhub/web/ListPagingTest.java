@@ -131,12 +131,14 @@ class ListPagingTest {
     void limitsOutsideTheBoundsAreProblemsThatSayTheBounds() {
         for (String path : List.of("/api/topics?limit=0", "/api/topics?limit=10001", "/api/tree?limit=1001",
                 "/api/retained?limit=0", "/api/sessions?limit=0", "/api/snapshots?limit=1001", "/api/journal?limit=0",
-                "/api/rules?limit=0", "/api/stream/clients?limit=0")) {
+                "/api/rules?limit=0", "/api/stream/clients?limit=0", "/api/cells?limit=201")) {
             given().get(path).then().statusCode(400).contentType("application/problem+json")
                     .body("detail", containsString("'limit' must be between 1 and"));
         }
         given().get("/api/snapshots?cursor=abc").then().statusCode(400).contentType("application/problem+json");
         given().get("/api/journal?cursor=abc").then().statusCode(400).contentType("application/problem+json");
+        given().get("/api/cells?sort=size").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("name, lastSeen or alarm"));
     }
 
     @Test
@@ -219,7 +221,7 @@ class ListPagingTest {
         JsonPath openApi = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         for (String path : List.of("/api/topics", "/api/tree", "/api/retained", "/api/sessions", "/api/snapshots",
                 "/api/snapshots/{id}", "/api/snapshots/{from}/diff/{to}", "/api/journal", "/api/rules",
-                "/api/stream/clients")) {
+                "/api/stream/clients", "/api/cells")) {
             Map<String, Object> get = openApi.getMap("paths.'" + path + "'.get");
             assertThat(get).as(path).isNotNull();
             JsonPath operation = new JsonPath(toJson(get));
