@@ -26,7 +26,7 @@ import io.quarkus.qute.TemplateInstance;
 @Produces(MediaType.TEXT_HTML)
 public class RetainedPage {
 
-    static final int ROWS = 200;
+    static final int ROWS = 100;
 
     @CheckedTemplate
     static class Templates {

@@ -21,7 +21,7 @@ import io.quarkus.qute.TemplateInstance;
 @Produces(MediaType.TEXT_HTML)
 public class SessionsPage {
 
-    static final int ROWS = 200;
+    static final int ROWS = 100;
 
     @CheckedTemplate
     static class Templates {

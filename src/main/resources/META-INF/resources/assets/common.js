@@ -34,11 +34,15 @@ export function asEvent(view) {
   };
 }
 
-/** Restarts the highlight animation of an element whose value just changed. */
+const FLASH = [{ backgroundColor: 'rgba(45, 212, 191, 0.35)' }, { backgroundColor: 'rgba(45, 212, 191, 0)' }];
+
+/**
+ * Highlights an element whose value just changed (Web Animations: no class juggling and no forced
+ * layout, which at a few hundred changes a second would each cost a reflow).
+ */
 export function flash(element) {
-  element.classList.remove('flash');
-  void element.offsetWidth;
-  element.classList.add('flash');
+  element.cellhubFlash?.cancel();
+  element.cellhubFlash = element.animate(FLASH, { duration: 1200, easing: 'ease-out' });
 }
 
 /** Draws numbers as a polyline in a 100×28 SVG. */
@@ -169,9 +173,25 @@ function showLink(state, text) {
  * state, so it never shows stale values.
  */
 export function follow(filter, handlers) {
-  const stream = { source: null, closed: false, close() { this.closed = true; this.source?.close(); } };
+  const stream = {
+    source: null,
+    closed: false,
+    close() {
+      this.closed = true;
+      this.source?.close();
+      window.removeEventListener('pagehide', hide);
+      window.removeEventListener('pageshow', show);
+    },
+  };
   // Opened after 'load': a stream opened earlier would keep the page loading forever.
-  const open = () => { if (!stream.closed) stream.source = openStream(filter, handlers); };
+  const open = () => { if (!stream.closed && !stream.source) stream.source = openStream(filter, handlers); };
+  // A page left for another (and perhaps kept in the back/forward cache) closes its stream: Chromium
+  // keeps at most six connections per server, and each abandoned stream would hold one until the
+  // dashboard's own requests had none left. Coming back reopens it, which reloads the page's state.
+  const hide = () => { stream.source?.close(); stream.source = null; };
+  const show = (event) => { if (event.persisted) open(); };
+  window.addEventListener('pagehide', hide);
+  window.addEventListener('pageshow', show);
   if (document.readyState === 'complete') open();
   else window.addEventListener('load', open, { once: true });
   return stream;
@@ -179,6 +199,7 @@ export function follow(filter, handlers) {
 
 function openStream(filter, { onEvent, onReset, onFailure }) {
   const filters = Array.isArray(filter) ? filter : [filter];
+  showLink('reconnecting', 'connecting…');
   const source = new EventSource('/api/stream?' + filters.map((f) => 'filter=' + encodeURIComponent(f)).join('&'));
   source.onopen = () => {
     showLink('live', 'live');
