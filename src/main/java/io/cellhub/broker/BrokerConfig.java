@@ -6,12 +6,13 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+/** The embedded MQTT broker ({@code cellhub.broker.*}). */
 @ConfigMapping(prefix = "cellhub.broker")
 public interface BrokerConfig {
 
     /**
      * Run the MQTT broker inside CellHub. With {@code false}, CellHub connects to the broker named by
-     * {@code mp.messaging.connector.smallrye-mqtt.host/port/username/password}.
+     * {@code cellhub.mqtt.host/port/username/password}.
      */
     @WithDefault("true")
     boolean embedded();
@@ -24,30 +25,20 @@ public interface BrokerConfig {
     @WithDefault("1883")
     int port();
 
-    /** Largest MQTT packet, in bytes, the embedded broker and CellHub's MQTT clients accept. */
+    /**
+     * Largest MQTT packet, in bytes, the embedded broker and CellHub's MQTT clients accept. The broker
+     * tells MQTT 5 clients in its CONNACK and disconnects a client that sends a larger PUBLISH.
+     */
     @WithDefault("1048576")
     int maxMessageSize();
 
     /**
-     * Commands each of the embedded broker's session loops holds. A publish is routed to the loop of
-     * every subscriber as a command; when a loop falls behind (a burst, a persistent session writing
-     * its queue to disk) and its queue is full, Moquette drops the command: a QoS 0 message is lost for
-     * that loop's subscribers, and a QoS 1 publisher waits for a PUBACK that never comes. Moquette's
-     * default is 1024; the queues are allocated at start, 4 bytes per slot per loop.
+     * Memory, in bytes, the embedded broker gives to messages waiting for their subscribers, across
+     * all of them. Beyond it, messages wait on disk ({@code <data-dir>/broker/paging}) instead of being
+     * dropped, so a subscriber that stops reading costs disk, not memory.
      */
-    @WithDefault("16384")
-    int sessionQueueSize();
-
-    /**
-     * Bytes the embedded broker buffers for each client connection that is slower to read than its
-     * messages arrive. While a connection's buffer is full, Moquette silently drops the QoS 0 messages
-     * and the acknowledgements (PUBACK, PUBREC, PUBCOMP) it has to send there; QoS 1 and 2 messages
-     * wait in the session's queue. Netty's default, and so Moquette's, is 64 KiB, which a 5,000 msg/s
-     * burst fills within milliseconds of the subscriber pausing. A client that never reads holds at
-     * most this much of the broker's memory.
-     */
-    @WithDefault("4194304")
-    int writeBufferSize();
+    @WithDefault("67108864")
+    long maxMemory();
 
     /** Let clients connect without credentials to the embedded broker. */
     @WithDefault("true")
@@ -55,7 +46,22 @@ public interface BrokerConfig {
 
     /**
      * Users of the embedded broker, one {@code <username>:<sha256 of the password, hex>} per line. CellHub's
-     * own channels then log in with {@code mp.messaging.connector.smallrye-mqtt.username/password}.
+     * own connections then log in with {@code cellhub.mqtt.username/password}.
      */
     Optional<Path> passwordFile();
+
+    /**
+     * Ignored since the embedded broker is Apache ActiveMQ Artemis: it was the size of Moquette's
+     * per-loop command queues. Accepted, with a warning, for one release.
+     */
+    @Deprecated
+    Optional<Integer> sessionQueueSize();
+
+    /**
+     * Ignored since the embedded broker is Apache ActiveMQ Artemis, whose subscribers' messages wait in
+     * their queues (and on disk beyond {@code cellhub.broker.max-memory}) instead of a socket buffer.
+     * Accepted, with a warning, for one release.
+     */
+    @Deprecated
+    Optional<Integer> writeBufferSize();
 }

@@ -27,7 +27,7 @@ class ExternalBrokerOnly {
         if (config.embedded()) {
             throw new IllegalStateException("This CellHub was built without the embedded MQTT broker ("
                     + EmbeddedParts.BUILD_PROPERTY + "=false, as the native build is). Set CELLHUB_BROKER_EMBEDDED=false and "
-                    + "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST/_PORT to your broker.");
+                    + "CELLHUB_MQTT_HOST/_PORT to your broker.");
         }
     }
 }

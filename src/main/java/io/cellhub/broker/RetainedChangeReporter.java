@@ -3,21 +3,24 @@ package io.cellhub.broker;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-import org.jboss.logging.Logger;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTInterceptor;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.RetainedChange;
-import io.moquette.interception.AbstractInterceptHandler;
-import io.moquette.interception.messages.InterceptPublishMessage;
+import io.cellhub.topic.TopicName;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
 
 /**
- * Reports every retained publish the embedded broker handles, with its own RETAIN flag and QoS,
- * which MQTT 3.1.1 subscribers never see on live traffic. Moquette calls it on one thread, in the
- * order it handled the publishes.
+ * Reports every retained publish the embedded broker takes, with its own RETAIN flag and QoS, which
+ * subscribers of MQTT 3.1.1 never see on live traffic. An Artemis MQTT interceptor: it runs on the
+ * publisher's connection, in the order that client sent its packets, just before the broker stores
+ * the message. A zero-length payload clears the topic's retained message.
  */
-final class RetainedChangeReporter extends AbstractInterceptHandler {
-
-    private static final Logger LOG = Logger.getLogger(RetainedChangeReporter.class);
+final class RetainedChangeReporter implements MQTTInterceptor {
 
     private final Consumer<RetainedChange> changes;
 
@@ -26,38 +29,22 @@ final class RetainedChangeReporter extends AbstractInterceptHandler {
     }
 
     @Override
-    public String getID() {
-        return "cellhub-retained-change-reporter";
-    }
-
-    @Override
-    public Class<?>[] getInterceptedMessageTypes() {
-        return new Class<?>[] { InterceptPublishMessage.class };
-    }
-
-    @Override
-    public void onPublish(InterceptPublishMessage msg) {
-        try {
-            if (msg.isRetainFlag() && !msg.getTopicName().startsWith("$")) {
-                changes.accept(new RetainedChange(msg.getTopicName(), Payload.adopt(bytes(msg)), msg.getQos().value(),
-                        Instant.now()));
+    public boolean intercept(MqttMessage packet, RemotingConnection connection) {
+        if (packet.fixedHeader().messageType() == MqttMessageType.PUBLISH && packet.fixedHeader().isRetain()) {
+            MqttPublishMessage publish = (MqttPublishMessage) packet;
+            String topic = publish.variableHeader().topicName();
+            if (topic != null && !topic.isEmpty() && !TopicName.isReserved(topic)) {
+                changes.accept(new RetainedChange(topic, Payload.adopt(bytes(publish.payload())),
+                        packet.fixedHeader().qosLevel().value(), Instant.now()));
             }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Could not report the retained message on '%s'", msg.getTopicName());
-        } finally {
-            msg.getPayload().release();
         }
+        return true;
     }
 
-    /** A copy of an intercepted publish's payload, leaving the buffer as it was. */
-    static byte[] bytes(InterceptPublishMessage msg) {
-        byte[] bytes = new byte[msg.getPayload().readableBytes()];
-        msg.getPayload().getBytes(msg.getPayload().readerIndex(), bytes);
+    /** A copy of the payload, leaving the buffer as the broker will read it. */
+    private static byte[] bytes(ByteBuf payload) {
+        byte[] bytes = new byte[payload.readableBytes()];
+        payload.getBytes(payload.readerIndex(), bytes);
         return bytes;
-    }
-
-    @Override
-    public void onSessionLoopError(Throwable error) {
-        // SessionLoopWatchdog reports it
     }
 }

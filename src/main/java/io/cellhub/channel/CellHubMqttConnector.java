@@ -1,129 +1,157 @@
 package io.cellhub.channel;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.jboss.logging.Logger;
 
-import io.smallrye.reactive.messaging.ClientCustomizer;
+import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
+import io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
 import io.smallrye.reactive.messaging.connector.OutboundConnector;
 import io.smallrye.reactive.messaging.health.HealthReport;
 import io.smallrye.reactive.messaging.health.HealthReporter;
-import io.smallrye.reactive.messaging.mqtt.MqttConnectorCommonConfiguration;
-import io.smallrye.reactive.messaging.mqtt.MqttConnectorIncomingConfiguration;
-import io.smallrye.reactive.messaging.mqtt.MqttConnectorOutgoingConfiguration;
-import io.smallrye.reactive.messaging.mqtt.internal.MqttHelpers;
-import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
-import io.smallrye.reactive.messaging.providers.connectors.ExecutionHolder;
-import io.smallrye.reactive.messaging.providers.helpers.ConfigUtils;
 
 /**
- * CellHub's MQTT connector, {@code cellhub-mqtt}: the {@code smallrye-mqtt} connector's attributes
- * and client (SmallRye's {@code MqttClientSession}: reconnects, TLS, credentials), with the message
- * path built for throughput.
- * <ul>
- * <li>Channels with the same broker and {@code client-id} share one session, so ingest and output
- * run on one connection and one event loop.</li>
- * <li>Incoming messages reach the consumer on the connection's event loop with no per-message
- * context or thread hop ({@link IncomingMqttStream}); without demand they are dropped and counted
- * instead of failing the channel.</li>
- * <li>Outgoing messages are pipelined with a window ({@link PipelinedMqttSink}).</li>
- * </ul>
- * What a channel does not set is read from {@code mp.messaging.connector.smallrye-mqtt.*}, so one
- * broker configuration serves every channel and tool.
+ * CellHub's MQTT connector, {@code cellhub-mqtt}: each channel is a {@link BrokerConnection} of its
+ * own (the HiveMQ MQTT client, MQTT 5 or 3.1.1) to the broker of {@code cellhub.mqtt.*}.
+ * <p>
+ * Channel attributes, incoming: {@code topic} (the filter), {@code qos} (1), {@code client-id},
+ * {@code persistent-session} (false) with {@code session-expiry} (MQTT 5; 1 day), {@code receive-maximum}
+ * (MQTT 5 flow control; 0 for the broker's choice), {@code retain-as-published} (MQTT 5; true: live
+ * messages keep the RETAIN flag their publisher set, and the broker sends no retained messages when
+ * the subscription is made, since CellHub scans them itself), {@code share-group} (subscribe as
+ * {@code $share/<group>/<topic>}). Outgoing: {@code client-id}, {@code topic}, {@code qos} (1),
+ * {@code retain} (false), {@code pipeline-window} (1,000 messages in flight). Both: {@code health-enabled}.
  */
 @ApplicationScoped
 @Connector(CellHubMqttConnector.NAME)
+@ConnectorAttribute(name = "client-id", type = "string", direction = Direction.INCOMING_AND_OUTGOING,
+        description = "MQTT client id of the channel's connection; cellhub-<channel> without it")
+@ConnectorAttribute(name = "topic", type = "string", direction = Direction.INCOMING_AND_OUTGOING,
+        description = "Incoming: the topic filter to subscribe to. Outgoing: the topic of messages that name none")
+@ConnectorAttribute(name = "qos", type = "int", direction = Direction.INCOMING_AND_OUTGOING, defaultValue = "1",
+        description = "Incoming: the subscription's QoS. Outgoing: the QoS of messages that name none")
+@ConnectorAttribute(name = "health-enabled", type = "boolean", direction = Direction.INCOMING_AND_OUTGOING,
+        defaultValue = "true", description = "Whether the channel's connection counts for health")
+@ConnectorAttribute(name = "persistent-session", type = "boolean", direction = Direction.INCOMING, defaultValue = "false",
+        description = "Keep the session on the broker while CellHub is away")
+@ConnectorAttribute(name = "session-expiry", type = "string", direction = Direction.INCOMING, defaultValue = "1d",
+        description = "MQTT 5: how long the broker keeps a persistent session")
+@ConnectorAttribute(name = "receive-maximum", type = "int", direction = Direction.INCOMING, defaultValue = "0",
+        description = "MQTT 5: unacknowledged QoS 1/2 messages the broker may send at once; 0 for the broker's choice")
+@ConnectorAttribute(name = "retain-as-published", type = "boolean", direction = Direction.INCOMING, defaultValue = "true",
+        description = "MQTT 5: live messages keep the publisher's RETAIN flag, and no retained messages come at subscribe time")
+@ConnectorAttribute(name = "share-group", type = "string", direction = Direction.INCOMING,
+        description = "Subscribe as a member of $share/<group>/<topic>")
+@ConnectorAttribute(name = "retain", type = "boolean", direction = Direction.OUTGOING, defaultValue = "false",
+        description = "The RETAIN flag of messages that name none")
+@ConnectorAttribute(name = "pipeline-window", type = "int", direction = Direction.OUTGOING, defaultValue = "1000",
+        description = "Messages in flight at most: written and not yet acknowledged by the broker")
 public class CellHubMqttConnector implements InboundConnector, OutboundConnector, HealthReporter {
 
     public static final String NAME = "cellhub-mqtt";
-    static final String SHARED_PREFIX = "mp.messaging.connector.smallrye-mqtt.";
 
-    private final ExecutionHolder execution;
-    private final Instance<MqttClientSessionOptions> optionBeans;
-    private final Instance<ClientCustomizer<MqttClientSessionOptions>> customizers;
-    private final Config global;
-    private final Map<String, SharedSession> sessions = new ConcurrentHashMap<>();
-    private final Map<String, String> sinkChannelBySession = new ConcurrentHashMap<>();
+    private static final Logger LOG = Logger.getLogger(CellHubMqttConnector.class);
+
+    private final MqttSettings settings;
+    private final Map<String, String> channelByClientId = new ConcurrentHashMap<>();
+    private final List<BrokerConnection> connections = new CopyOnWriteArrayList<>();
     /** The channels with {@code health-enabled} (the default). */
     private final List<ChannelHealth> reporting = new CopyOnWriteArrayList<>();
 
-    public CellHubMqttConnector(ExecutionHolder execution, @Any Instance<MqttClientSessionOptions> optionBeans,
-            @Any Instance<ClientCustomizer<MqttClientSessionOptions>> customizers, Config global) {
-        this.execution = execution;
-        this.optionBeans = optionBeans;
-        this.customizers = customizers;
-        this.global = global;
+    private final Event<ChannelConnected> connected;
+
+    public CellHubMqttConnector(MqttSettings settings, Config config, Event<ChannelConnected> connected) {
+        this.settings = settings;
+        this.connected = connected;
+        warnAboutLegacyKeys(config);
     }
 
     @Override
     public Flow.Publisher<? extends Message<?>> getPublisher(Config channel) {
-        Config config = new FallbackConfig(channel, global, SHARED_PREFIX);
-        MqttConnectorIncomingConfiguration incoming = new MqttConnectorIncomingConfiguration(config);
-        SharedSession session = session(incoming.getChannel(), options(incoming, config));
-        IncomingMqttStream stream = new IncomingMqttStream(incoming.getChannel(), session,
-                incoming.getTopic().orElse(incoming.getChannel()), incoming.getQos());
-        if (incoming.getHealthEnabled()) {
+        String name = name(channel);
+        String filter = channel.getOptionalValue("topic", String.class).orElse(name);
+        String shareGroup = channel.getOptionalValue("share-group", String.class).filter(group -> !group.isBlank()).orElse(null);
+        boolean retainAsPublished = channel.getOptionalValue("retain-as-published", Boolean.class).orElse(true);
+        BrokerConnection.Subscription subscription = new BrokerConnection.Subscription(
+                shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter,
+                channel.getOptionalValue("qos", Integer.class).orElse(1), retainAsPublished, !retainAsPublished);
+        BrokerConnection connection = connection(name, channel, new BrokerConnection.Options(clientId(name, channel),
+                channel.getOptionalValue("persistent-session", Boolean.class).orElse(false),
+                channel.getOptionalValue("session-expiry", Duration.class).orElse(Duration.ofDays(1)),
+                channel.getOptionalValue("receive-maximum", Integer.class).orElse(0), Optional.empty(), true));
+        IncomingMqttStream stream = new IncomingMqttStream(name, connection, subscription, connected::fireAsync);
+        if (channel.getOptionalValue("health-enabled", Boolean.class).orElse(true)) {
             reporting.add(stream);
         }
-        return stream.publisher();
+        return stream;
     }
 
     @Override
     public Flow.Subscriber<? extends Message<?>> getSubscriber(Config channel) {
-        Config config = new FallbackConfig(channel, global, SHARED_PREFIX);
-        MqttConnectorOutgoingConfiguration outgoing = new MqttConnectorOutgoingConfiguration(config);
-        MqttClientSessionOptions options = options(outgoing, config);
-        String key = key(options);
-        String other = sinkChannelBySession.putIfAbsent(key, outgoing.getChannel());
-        if (other != null) {
-            throw new IllegalArgumentException("Outgoing channels " + other + " and " + outgoing.getChannel()
-                    + " would share the MQTT client " + key + "; give one of them another client-id.");
-        }
-        int window = config.getOptionalValue("pipeline-window", Integer.class).orElse(PipelinedMqttSink.DEFAULT_WINDOW);
-        PipelinedMqttSink sink = new PipelinedMqttSink(session(outgoing.getChannel(), options), outgoing, options, window);
-        if (outgoing.getHealthEnabled()) {
+        String name = name(channel);
+        BrokerConnection connection = connection(name, channel, BrokerConnection.Options.clean(clientId(name, channel)));
+        PipelinedMqttSink sink = new PipelinedMqttSink(name, connection,
+                channel.getOptionalValue("topic", String.class).orElse(name),
+                channel.getOptionalValue("qos", Integer.class).orElse(1),
+                channel.getOptionalValue("retain", Boolean.class).orElse(false),
+                channel.getOptionalValue("pipeline-window", Integer.class).orElse(PipelinedMqttSink.DEFAULT_WINDOW));
+        if (channel.getOptionalValue("health-enabled", Boolean.class).orElse(true)) {
             reporting.add(sink);
         }
         return sink.subscriber();
     }
 
-    private SharedSession session(String channel, MqttClientSessionOptions options) {
-        SharedSession session = sessions.computeIfAbsent(key(options),
-                k -> new SharedSession(execution.vertx().getDelegate(), options));
-        if (session.cleanSession() != options.isCleanSession()) {
-            throw new IllegalArgumentException("Channel " + channel + " shares the MQTT client " + key(options)
-                    + " with another channel but sets auto-clean-session=" + options.isCleanSession()
-                    + "; channels of one client need the same auto-clean-session.");
+    private BrokerConnection connection(String channel, Config config, BrokerConnection.Options options) {
+        String other = channelByClientId.putIfAbsent(options.clientId(), channel);
+        if (other != null) {
+            throw new IllegalArgumentException("Channels " + other + " and " + channel + " would connect with the same MQTT "
+                    + "client id '" + options.clientId() + "', and the broker would disconnect one for the other; give "
+                    + "mp.messaging.*." + channel + ".client-id another value.");
         }
-        return session;
+        BrokerConnection connection = new BrokerConnection(settings, options);
+        connections.add(connection);
+        return connection;
     }
 
-    private MqttClientSessionOptions options(MqttConnectorCommonConfiguration channel, Config config) {
-        return ConfigUtils.customize(config, customizers, MqttHelpers.createClientOptions(channel, optionBeans));
+    private static String name(Config channel) {
+        return channel.getValue("channel-name", String.class);
     }
 
-    private static String key(MqttClientSessionOptions options) {
-        return options.getUsername() + "@" + options.getHostname() + ":" + options.getPort() + "<"
-                + options.getServerName().orElse("") + ">-[" + Optional.ofNullable(options.getClientId()).orElse("") + "]";
+    private static String clientId(String channel, Config config) {
+        return config.getOptionalValue("client-id", String.class).orElse("cellhub-" + channel);
+    }
+
+    /** CellHub read the broker from the SmallRye MQTT connector's keys before; they still work, for now. */
+    private static void warnAboutLegacyKeys(Config config) {
+        List<String> legacy = LegacyMqttKeys.setIn(config);
+        if (!legacy.isEmpty()) {
+            LOG.warnf("%s are the SmallRye MQTT connector's keys, which CellHub no longer uses; they are read for now "
+                    + "where the cellhub.mqtt.* key is not set. Set cellhub.mqtt.host, port, username, password and "
+                    + "ssl.* (CELLHUB_MQTT_HOST, ...) instead.", String.join(", ", legacy));
+        }
     }
 
     @PreDestroy
     void stop() {
-        sessions.values().forEach(SharedSession::stop);
+        for (BrokerConnection connection : connections) {
+            connection.disconnect().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.cellhub.fleet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,10 +11,9 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.cellhub.broker.BrokerAddress;
+import io.cellhub.channel.MqttSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /** The simulated fleet a newcomer sees at once: {@code cellhub.fleet.cells} robot cells publishing every interval. */
@@ -23,11 +23,11 @@ public class DemoFleet {
     private static final Logger LOG = Logger.getLogger(DemoFleet.class);
 
     private final Vertx vertx;
-    private final BrokerAddress broker;
+    private final MqttSettings broker;
     private final FleetConfig config;
     private final List<SimulatedCell> cells = new ArrayList<>();
 
-    public DemoFleet(Vertx vertx, BrokerAddress broker, FleetConfig config) {
+    public DemoFleet(Vertx vertx, MqttSettings broker, FleetConfig config) {
         this.vertx = vertx;
         this.broker = broker;
         this.config = config;
@@ -52,7 +52,7 @@ public class DemoFleet {
             cell.start();
         }
         LOG.infof("Simulated fleet: %d cell(s) %s%d..%s%d publishing every %d ms to %s", count, prefix, first, prefix,
-                first + count - 1, config.interval().toMillis(), broker);
+                first + count - 1, config.interval().toMillis(), broker.host() + ":" + broker.port());
     }
 
     /** Stops every cell; each publishes {@code offline} before it disconnects. */
@@ -60,10 +60,10 @@ public class DemoFleet {
         if (cells.isEmpty()) {
             return;
         }
-        List<Future<Void>> stopped = cells.stream().map(SimulatedCell::stop).toList();
+        List<CompletableFuture<Void>> stopped = cells.stream().map(SimulatedCell::stop).toList();
         cells.clear();
         try {
-            Future.join(stopped).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warnf("Simulated fleet did not stop cleanly: %s", e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.cellhub.ingest;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -26,8 +27,8 @@ public interface IngestConfig {
      * Largest payload, in bytes, CellHub takes in. Larger messages are counted
      * ({@code cellhub_messages_rejected_total{reason="ingest-payload-too-large"}}) and dropped; a QoS 1
      * one is still acknowledged, so the broker does not redeliver it, and the publisher stays connected.
-     * Keep it well below {@code cellhub.broker.max-message-size}, which the broker and CellHub's MQTT
-     * client enforce by closing the connection.
+     * Payloads up to {@code cellhub.mqtt.max-packet-size} reach CellHub this way; an MQTT 5 broker drops
+     * larger packets itself.
      */
     @WithDefault("262144")
     int maxPayloadBytes();
@@ -38,4 +39,27 @@ public interface IngestConfig {
      */
     @WithDefault("1024")
     int maxTopicLength();
+
+    /**
+     * How long the broker keeps CellHub's ingest session, and the messages that arrive for it, while
+     * CellHub is away (MQTT 5's Session Expiry Interval; an MQTT 3.1.1 session never expires).
+     */
+    @WithDefault("1d")
+    Duration sessionExpiry();
+
+    /**
+     * QoS 1/2 messages the broker may send CellHub before it has acknowledged them (MQTT 5's Receive
+     * Maximum, at most 65,535, MQTT's default). CellHub acknowledges a journaled message once its batch
+     * is committed. A smaller value makes the broker hold the rest; but a broker that overshoots it
+     * (Mosquitto before 2.0.13, as Debian 12 ships it, does when acknowledgements arrive while it
+     * queues: its issue 2306) makes CellHub's client close the connection, as MQTT 5 requires.
+     */
+    @WithDefault("65535")
+    int receiveMaximum();
+
+    /**
+     * Subscribe as a member of this shared subscription group ({@code $share/<group>/<filter>}), so that
+     * several CellHub replicas each take a share of the messages instead of all of them. Off by default.
+     */
+    Optional<String> shareGroup();
 }

@@ -29,7 +29,7 @@ final class IngestLimits {
     private final RateLimitedWarning oversizedPayloads = new RateLimitedWarning(LOG, WARNING_INTERVAL);
     private final RateLimitedWarning longTopics = new RateLimitedWarning(LOG, WARNING_INTERVAL);
 
-    IngestLimits(IngestConfig config, int maxMessageSize, TrafficMetrics metrics) {
+    IngestLimits(IngestConfig config, int maxPacketSize, TrafficMetrics metrics) {
         this.maxPayloadBytes = config.maxPayloadBytes();
         this.maxTopicLength = config.maxTopicLength();
         this.metrics = metrics;
@@ -40,12 +40,11 @@ final class IngestLimits {
             throw new IllegalArgumentException("cellhub.ingest.max-topic-length must be 1 or more, is " + maxTopicLength);
         }
         long largestAdmitted = (long) maxPayloadBytes + maxTopicLength + PUBLISH_HEADER_BYTES;
-        if (largestAdmitted > maxMessageSize) {
+        if (largestAdmitted > maxPacketSize) {
             LOG.warnf("cellhub.ingest.max-payload-bytes=%d with cellhub.ingest.max-topic-length=%d admits MQTT packets of "
-                    + "up to %d bytes, more than cellhub.broker.max-message-size=%d. The broker and CellHub's MQTT client "
-                    + "refuse such packets by closing the connection, before CellHub can count and drop them. Lower "
-                    + "cellhub.ingest.max-payload-bytes or raise cellhub.broker.max-message-size.", maxPayloadBytes,
-                    maxTopicLength, largestAdmitted, maxMessageSize);
+                    + "up to %d bytes, more than cellhub.mqtt.max-packet-size=%d. An MQTT 5 broker drops such packets "
+                    + "before CellHub can see them. Lower cellhub.ingest.max-payload-bytes or raise "
+                    + "cellhub.mqtt.max-packet-size.", maxPayloadBytes, maxTopicLength, largestAdmitted, maxPacketSize);
         }
     }
 
@@ -55,7 +54,7 @@ final class IngestLimits {
             metrics.rejected(RejectionReason.INGEST_PAYLOAD_TOO_LARGE);
             oversizedPayloads.occurred(count -> String.format("Dropped %d message(s) with a payload over "
                     + "cellhub.ingest.max-payload-bytes=%d since the last warning, the latest %d bytes on '%s'. Raise "
-                    + "cellhub.ingest.max-payload-bytes (below cellhub.broker.max-message-size) if such payloads are "
+                    + "cellhub.ingest.max-payload-bytes (below cellhub.mqtt.max-packet-size) if such payloads are "
                     + "expected, else fix the publisher.", count, maxPayloadBytes, payloadBytes, shown(topic)));
             return false;
         }

@@ -5,19 +5,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Flow;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.cellhub.channel.MqttSettings;
+import io.cellhub.channel.ReceivedPublish;
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.RateLimitedWarning;
-import io.cellhub.topic.RetainedReplay;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
@@ -25,9 +26,6 @@ import io.cellhub.topic.TrafficMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.All;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * Turns the {@code mqtt-in} channel into {@link TopicMessage}s and hands each to the journal and to
@@ -38,10 +36,11 @@ import io.vertx.core.Vertx;
 public class MqttIngest {
 
     private static final Logger LOG = Logger.getLogger(MqttIngest.class);
+    private static final Runnable NO_PUBACK = () -> {
+    };
 
     private final TrafficMetrics metrics;
     private final TopicFilter filter;
-    private final RetainedReplay replay;
     private final DurableLog log;
     private final IngestLimits limits;
     private final Counter unsentPubAcks;
@@ -50,17 +49,20 @@ public class MqttIngest {
     private final Counter listenerFailures;
     private final RateLimitedWarning listenerFailure = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
 
-    public MqttIngest(TrafficMetrics metrics, IngestConfig config,
-            @ConfigProperty(name = "cellhub.broker.max-message-size") int maxMessageSize, RetainedReplay replay,
-            DurableLog log, MeterRegistry registry, @Liveness IngestLiveness liveness,
-            @All List<TopicListener> listeners) {
+    @Inject
+    public MqttIngest(TrafficMetrics metrics, IngestConfig config, MqttSettings mqtt, DurableLog log, MeterRegistry registry,
+            @Liveness IngestLiveness liveness, @All List<TopicListener> listeners) {
+        this(metrics, config, mqtt.maxPacketSize(), log, registry, liveness, listeners);
+    }
+
+    MqttIngest(TrafficMetrics metrics, IngestConfig config, int maxPacketSize, DurableLog log, MeterRegistry registry,
+            IngestLiveness liveness, List<TopicListener> listeners) {
         this.metrics = metrics;
         this.liveness = liveness;
         this.listeners = List.copyOf(listeners);
         this.filter = TopicFilter.parse(config.filter());
-        this.replay = replay;
         this.log = log;
-        this.limits = new IngestLimits(config, maxMessageSize, metrics);
+        this.limits = new IngestLimits(config, maxPacketSize, metrics);
         this.unsentPubAcks = Counter.builder("cellhub.ingest.pubacks.unsent")
                 .description("QoS 1 acknowledgements not sent because the connection the message came on had closed; "
                         + "the broker redelivers those messages")
@@ -111,7 +113,7 @@ public class MqttIngest {
     }
 
     void receive(Message<byte[]> message) {
-        ReceivingMqttMessageMetadata mqtt = message.getMetadata(ReceivingMqttMessageMetadata.class).orElse(null);
+        ReceivedPublish mqtt = message.getMetadata(ReceivedPublish.class).orElse(null);
         if (mqtt == null) {
             LOG.warn("Ignored a message without MQTT metadata on channel mqtt-in");
             return;
@@ -120,8 +122,10 @@ public class MqttIngest {
             return;
         }
         metrics.received();
-        TopicMessage received = new TopicMessage(mqtt.getTopic(), Payload.adopt(message.getPayload()),
-                mqtt.getQosLevel().value(), mqtt.isRetain(), Instant.now(), mqtt.isRetain() || !replay.isSettled());
+        // Under MQTT 3.1.1 RETAIN marks a retained message re-sent to a new subscription: stored state, not
+        // an event. With Retain As Published (MQTT 5) it is the flag the publisher set on a live message.
+        TopicMessage received = new TopicMessage(mqtt.topic(), Payload.adopt(message.getPayload()), mqtt.qos(),
+                mqtt.retain(), Instant.now(), mqtt.retain() && !mqtt.retainAsPublished(), mqtt.properties());
         Runnable pubAck = pubAck(mqtt);
         if (log.records(received.topic())) {
             log.append(received, pubAck);
@@ -141,50 +145,35 @@ public class MqttIngest {
         }
     }
 
-    private boolean accepted(ReceivingMqttMessageMetadata mqtt) {
-        String topic = mqtt.getTopic();
+    private boolean accepted(ReceivedPublish mqtt) {
+        String topic = mqtt.topic();
         // The size from the client's buffer: an oversized payload is never copied.
-        boolean accepted = !isSystemTopic(topic) && filter.matches(topic)
-                && limits.admit(topic, mqtt.getMessage().payload().length());
+        boolean accepted = filter.matches(topic) && limits.admit(topic, mqtt.payloadSize());
         if (!accepted) {
             pubAck(mqtt).run();
         }
         return accepted;
     }
 
-    /** Sends the PUBACK of a QoS 1 message on the channel's event loop; nothing for QoS 0. */
-    private Runnable pubAck(ReceivingMqttMessageMetadata mqtt) {
-        if (mqtt.getQosLevel().value() == 0) {
-            return () -> {
-            };
-        }
-        Context context = Vertx.currentContext();
-        return () -> {
-            if (context == null || context == Vertx.currentContext()) {
-                sendPubAck(mqtt);
-            } else {
-                context.runOnContext(v -> sendPubAck(mqtt));
-            }
-        };
+    /**
+     * Sends the PUBACK (QoS 1) or PUBREC (QoS 2) of a message; nothing for QoS 0. The client sends it
+     * on its own network thread, in the order the messages arrived, whoever calls.
+     */
+    private Runnable pubAck(ReceivedPublish mqtt) {
+        return mqtt.qos() == 0 ? NO_PUBACK : () -> sendPubAck(mqtt);
     }
 
     /**
-     * The PUBACK goes out on the connection the message came on. When that connection has closed
-     * since (the broker went away and the connector reconnected with a new client), the Vert.x
-     * client throws; the broker redelivers the message to the session, so it is journaled again (a
-     * duplicate), never lost. The failure must not escape: thrown inside the stream, it would end it.
+     * When the connection the message came on has closed since, the acknowledgement cannot be sent;
+     * the broker sends the message again with the session, so it is journaled again (a duplicate),
+     * never lost. The failure must not escape: thrown inside the stream, it would end it.
      */
-    private void sendPubAck(ReceivingMqttMessageMetadata mqtt) {
+    private void sendPubAck(ReceivedPublish mqtt) {
         try {
-            mqtt.getMessage().ack();
+            mqtt.acknowledge();
         } catch (RuntimeException connectionClosed) {
             unsentPubAcks.increment();
-            LOG.debugf("PUBACK for message %d on %s not sent (%s): the broker redelivers it", mqtt.getMessageId(),
-                    mqtt.getTopic(), connectionClosed);
+            LOG.debugf("PUBACK for a message on %s not sent (%s): the broker sends it again", mqtt.topic(), connectionClosed);
         }
-    }
-
-    static boolean isSystemTopic(String topic) {
-        return topic.startsWith("$SYS");
     }
 }

@@ -11,13 +11,13 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import io.cellhub.broker.BrokerConfig;
-import io.cellhub.broker.IngestSubscribed;
-import io.cellhub.broker.RetainedScanner;
+import io.cellhub.channel.ChannelConnected;
 import io.cellhub.topic.LiveTopics;
-import io.cellhub.topic.RetainedReplay;
 import io.cellhub.topic.RetainedScanned;
 import io.cellhub.topic.RetainedStateSettled;
 import io.cellhub.topic.TopicFilter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -28,27 +28,20 @@ import io.vertx.core.Vertx;
  * marks them retained in the live state.
  * <p>
  * The ingest channel alone cannot: it keeps a persistent session, and when the broker still has
- * that session after a restart the connector does not subscribe again, so the broker re-sends no
- * retained messages; and Moquette sends a new QoS 1 subscription's re-sends without the RETAIN flag.
- * Against an external broker the scan runs at start; with the embedded broker after each ingest
- * subscription, once Moquette's unflagged re-sends are in, so the scan's marks land after them.
+ * that session after a restart it re-sends no retained messages; over MQTT 5 it subscribes with
+ * Retain Handling "do not send" anyway, so that its deliveries are live messages only. The scan
+ * runs once at start (retried until the broker answers) and again after the ingest reconnected
+ * without a session. Over MQTT 3.1.1, whose live deliveries do not say which messages are retained,
+ * an external broker is also rescanned every {@code cellhub.retained.scan-every}; over MQTT 5 live
+ * deliveries carry the RETAIN flag as published, and the embedded broker reports each retained
+ * publish as it happens.
  */
 @ApplicationScoped
 public class RetainedScan {
 
     private static final Logger LOG = Logger.getLogger(RetainedScan.class);
     private static final long RETRY_MILLIS = 2_000;
-    private static final long INGEST_SETTLE_MILLIS = 500;
-    /**
-     * Moquette writes a new subscription's retained re-sends before it tells the interceptors about
-     * the subscription, so they are on the loopback connection well within this.
-     */
-    private static final long REPLAY_MILLIS = 100;
-    /**
-     * Reading the store takes no time, unlike a scan over MQTT (its quiet period alone is 300 ms),
-     * so it waits until the re-sends have had twice the time they need.
-     */
-    private static final long STORE_READ_AFTER_MILLIS = 2 * REPLAY_MILLIS;
+    private static final String INGEST_CHANNEL = "mqtt-in";
 
     private final Vertx vertx;
     private final RetainedScanner scanner;
@@ -57,14 +50,19 @@ public class RetainedScan {
     private final boolean embedded;
     private volatile boolean running;
 
-    private final RetainedReplay replay;
     private final Event<RetainedStateSettled> settled;
     private final Event<RetainedScanned> scanned;
+    private final Counter scans;
     private volatile boolean completed;
+    /** Whether live ingest deliveries say which messages are retained (MQTT 5, Retain As Published). */
+    private volatile boolean liveRetainFlags;
 
     public RetainedScan(Vertx vertx, RetainedScanner scanner, BrokerConfig brokerConfig, LiveTopics topics,
-            IngestConfig config, RetainedReplay replay, Event<RetainedStateSettled> settled, Event<RetainedScanned> scanned) {
-        this.replay = replay;
+            IngestConfig config, Event<RetainedStateSettled> settled, Event<RetainedScanned> scanned, MeterRegistry registry) {
+        this.scans = Counter.builder("cellhub.retained.scans")
+                .description("Scans of the broker's retained messages: at start, after a reconnect without session, "
+                        + "and periodically against an external broker over MQTT 3.1.1")
+                .register(registry);
         this.settled = settled;
         this.scanned = scanned;
         this.vertx = vertx;
@@ -76,24 +74,19 @@ public class RetainedScan {
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         running = true;
-        if (!embedded) {
-            // Mosquitto, HiveMQ and EMQX flag retained re-sends correctly: the flag tells replays apart.
-            replay.settle();
-            scan();
-        }
+        scan();
     }
 
-
-    /**
-     * With the embedded broker, scans each time the ingest subscription is made, shortly after the
-     * broker has re-sent the retained messages to it. Moquette labels those re-sends RETAIN = 0 at
-     * QoS 1; the scan that follows marks them retained. Scanning before them would let the
-     * mislabelled copies overwrite the scan's.
-     */
-    void onIngestSubscribed(@ObservesAsync IngestSubscribed event) {
-        replay.begin();
-        vertx.setTimer(REPLAY_MILLIS, t -> replay.settle());
-        vertx.setTimer(scanner.readsStore() ? STORE_READ_AFTER_MILLIS : INGEST_SETTLE_MILLIS, t -> scan());
+    /** After a reconnect that found no session, messages retained meanwhile are learned by a scan. */
+    void onIngestConnected(@ObservesAsync ChannelConnected connected) {
+        if (!connected.channel().equals(INGEST_CHANNEL)) {
+            return;
+        }
+        liveRetainFlags = connected.liveRetainFlags();
+        if (!connected.firstConnection() && !connected.sessionPresent() && completed) {
+            LOG.info("The ingest channel reconnected without its session; scanning the broker's retained messages again");
+            scan();
+        }
     }
 
     /** True once a scan has run to its end since start. */
@@ -101,12 +94,15 @@ public class RetainedScan {
         return completed;
     }
 
-    /** Keeps the retained mirror of an external broker fresh; the embedded broker reports changes as they happen. */
+    /**
+     * Keeps the retained mirror of an external broker fresh over MQTT 3.1.1; the embedded broker reports
+     * changes as they happen, and over MQTT 5 live deliveries carry the RETAIN flag as published.
+     */
     @Scheduled(every = "${cellhub.retained.scan-every:1m}", delayed = "${cellhub.retained.scan-every:1m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void rescan() {
-        if (!embedded && completed) {
+        if (!embedded && completed && !liveRetainFlags) {
             scan();
         }
     }
@@ -119,20 +115,22 @@ public class RetainedScan {
         if (!running) {
             return;
         }
-        scanner.scan(filter)
-                .onSuccess(result -> {
-                    result.retained().forEach(topics::recordRetained);
-                    completed = true;
-                    settled.fireAsync(new RetainedStateSettled(result.retained().size()));
-                    scanned.fireAsync(new RetainedScanned(filter, result.retained()));
-                    LOG.infof("Retained scan of '%s' in %s found %d retained message(s) in %d ms%s", filter,
-                            result.source(), result.retained().size(), result.took().toMillis(),
-                            result.timedOut() ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
-                })
-                .onFailure(e -> {
-                    LOG.warnf("Retained scan could not reach the MQTT broker at %s (%s); retrying in %d s", scanner.broker(),
-                            e.getMessage(), RETRY_MILLIS / 1000);
-                    vertx.setTimer(RETRY_MILLIS, t -> scan());
-                });
+        scans.increment();
+        scanner.scan(filter).whenComplete((result, failure) -> {
+            if (failure == null) {
+                result.retained().forEach(topics::recordRetained);
+                completed = true;
+                settled.fireAsync(new RetainedStateSettled(result.retained().size()));
+                scanned.fireAsync(new RetainedScanned(filter, result.retained()));
+                LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter, result.source(),
+                        result.retained().size(), result.took().toMillis(),
+                        result.timedOut() ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
+            } else {
+                LOG.warnf("Retained scan could not reach the MQTT broker at %s (%s); retrying in %d s", scanner.broker(),
+                        failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(),
+                        RETRY_MILLIS / 1000);
+                vertx.setTimer(RETRY_MILLIS, t -> scan());
+            }
+        });
     }
 }

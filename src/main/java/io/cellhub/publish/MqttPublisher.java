@@ -15,13 +15,12 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.cellhub.channel.OutboundPublish;
 import io.cellhub.topic.InvalidTopicException;
 import io.cellhub.topic.RejectionReason;
 import io.cellhub.topic.RetainedChange;
 import io.cellhub.topic.TopicName;
 import io.cellhub.topic.TrafficMetrics;
-import io.netty.handler.codec.mqtt.MqttQoS;
-import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
 
 /**
  * The one way out of CellHub: checks a message, sends it through the {@code mqtt-out} channel and
@@ -78,8 +77,9 @@ public class MqttPublisher {
     private CompletableFuture<Void> send(OutgoingMessage message) {
         check(message);
         CompletableFuture<Void> accepted = new CompletableFuture<>();
-        Message<byte[]> mqtt = new OutboundMqttMessage(message.payload().toByteArray(),
-                new SendingMqttMessageMetadata(message.topic(), MqttQoS.valueOf(message.qos()), message.retain()), accepted);
+        byte[] payload = message.payload().toByteArray();
+        Message<byte[]> mqtt = new OutboundMqttMessage(payload,
+                new OutboundPublish(message.topic(), payload, message.qos(), message.retain(), message.properties()), accepted);
         try {
             out.send(mqtt);
         } catch (RuntimeException overflowOrClosed) {

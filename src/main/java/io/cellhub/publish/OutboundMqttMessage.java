@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
-import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
+import io.cellhub.channel.OutboundPublish;
 import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
 
 /**
@@ -25,15 +25,15 @@ import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
 final class OutboundMqttMessage implements Message<byte[]> {
 
     private final byte[] payload;
-    private final SendingMqttMessageMetadata destination;
+    private final OutboundPublish destination;
     private final LocalContextMetadata context;
     private final CompletableFuture<Void> sent;
 
-    OutboundMqttMessage(byte[] payload, SendingMqttMessageMetadata destination, CompletableFuture<Void> sent) {
+    OutboundMqttMessage(byte[] payload, OutboundPublish destination, CompletableFuture<Void> sent) {
         this(payload, destination, null, sent);
     }
 
-    private OutboundMqttMessage(byte[] payload, SendingMqttMessageMetadata destination, LocalContextMetadata context,
+    private OutboundMqttMessage(byte[] payload, OutboundPublish destination, LocalContextMetadata context,
             CompletableFuture<Void> sent) {
         this.payload = payload;
         this.destination = destination;

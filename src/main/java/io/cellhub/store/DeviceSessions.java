@@ -189,6 +189,12 @@ public class DeviceSessions implements TopicListener {
                 yield new DeviceSession(id, source, d.online(), d.cleanSession(), Map.copyOf(more), d.connectedAt(),
                         d.disconnectedAt(), activity.at(), d.messages());
             }
+            case UNSUBSCRIBED -> {
+                Map<String, Integer> fewer = new LinkedHashMap<>(subscriptions);
+                fewer.remove(activity.filter());
+                yield new DeviceSession(id, source, d.online(), d.cleanSession(), Map.copyOf(fewer), d.connectedAt(),
+                        d.disconnectedAt(), activity.at(), d.messages());
+            }
             case PUBLISHED -> new DeviceSession(id, source, d.online(), d.cleanSession(), subscriptions, d.connectedAt(),
                     d.disconnectedAt(), activity.at(), d.messages() + 1);
         };

@@ -13,7 +13,10 @@ import java.util.List;
 
 import org.postgresql.PGConnection;
 
+import io.cellhub.topic.MessageProperties;
 import io.cellhub.topic.TopicMessage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Journal rows written with PostgreSQL's binary {@code COPY}: one round trip per batch and no SQL to
@@ -23,10 +26,14 @@ import io.cellhub.topic.TopicMessage;
  */
 final class JournalCopy {
 
-    static final String SQL = "COPY journal (topic, payload, qos, retained, received_at) FROM STDIN (FORMAT binary)";
+    static final String SQL = "COPY journal (topic, payload, qos, retained, received_at, content_type, payload_utf8, "
+            + "user_properties, response_topic, correlation_data, message_expiry) FROM STDIN (FORMAT binary)";
 
     private static final byte[] SIGNATURE = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0 };
-    private static final short FIELDS = 5;
+    private static final short FIELDS = 11;
+    /** The version byte of jsonb in PostgreSQL's binary format. */
+    private static final int JSONB_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** 2000-01-01T00:00:00Z, PostgreSQL's timestamp epoch, in microseconds since the Unix epoch. */
     private static final long POSTGRES_EPOCH_MICROS = 946_684_800L * 1_000_000L;
 
@@ -63,12 +70,61 @@ final class JournalCopy {
                 out.writeByte(row.retained() ? 1 : 0);
                 out.writeInt(8);
                 out.writeLong(micros(row.receivedAt()) - POSTGRES_EPOCH_MICROS);
+                writeProperties(out, row.properties());
             }
             out.writeShort(-1);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
         }
         return bytes.toByteArray();
+    }
+
+    /** The six property columns, each NULL (length -1) when the message lacks it. */
+    private static void writeProperties(DataOutputStream out, MessageProperties properties) throws IOException {
+        if (properties.isEmpty()) {
+            for (int i = 0; i < 6; i++) {
+                out.writeInt(-1);
+            }
+            return;
+        }
+        writeText(out, properties.contentType());
+        if (properties.payloadUtf8() == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(1);
+            out.writeByte(properties.payloadUtf8() ? 1 : 0);
+        }
+        if (properties.userProperties().isEmpty()) {
+            out.writeInt(-1);
+        } else {
+            byte[] json = JSON.writeValueAsBytes(properties.userPropertyMap());
+            out.writeInt(json.length + 1);
+            out.writeByte(JSONB_VERSION);
+            out.write(json);
+        }
+        writeText(out, properties.responseTopic());
+        if (properties.correlationData() == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(properties.correlationData().length);
+            out.write(properties.correlationData());
+        }
+        if (properties.messageExpirySeconds() < 0) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(8);
+            out.writeLong(properties.messageExpirySeconds());
+        }
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        if (text == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
     }
 
     private static long micros(Instant instant) {

@@ -1,5 +1,11 @@
 package io.cellhub.store;
 
+import java.util.LinkedHashMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +19,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agroal.api.AgroalDataSource;
+import io.cellhub.topic.MessageProperties;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
@@ -20,6 +27,10 @@ import io.cellhub.topic.TopicMessage;
 /** Reads the journal: the newest {@code limit} messages in a time range, returned oldest first. */
 @ApplicationScoped
 public class JournalQuery {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, List<String>>> USER_PROPERTIES = new TypeReference<>() {
+    };
 
     private final AgroalDataSource dataSource;
 
@@ -49,7 +60,8 @@ public class JournalQuery {
      */
     public List<Row> find(String topic, TopicFilter filter, Instant from, Instant to, int limit, Position before)
             throws SQLException {
-        String sql = "SELECT topic, payload, qos, retained, received_at, id FROM journal WHERE received_at >= ? AND received_at < ?"
+        String sql = "SELECT topic, payload, qos, retained, received_at, content_type, payload_utf8, user_properties, "
+                + "response_topic, correlation_data, message_expiry, id FROM journal WHERE received_at >= ? AND received_at < ?"
                 + (topic == null ? "" : " AND topic = ?") + (before == null ? "" : " AND (received_at, id) < (?, ?)")
                 + " ORDER BY received_at DESC, id DESC";
         try (Connection connection = dataSource.getConnection()) {
@@ -72,8 +84,9 @@ public class JournalQuery {
                         String name = rows.getString(1);
                         if (filter.matches(name)) {
                             Instant at = rows.getTimestamp(5).toInstant();
-                            found.add(new Row(new Position(at, rows.getLong(6)), new TopicMessage(name,
-                                    Payload.adopt(rows.getBytes(2)), rows.getShort(3), rows.getBoolean(4), at)));
+                            found.add(new Row(new Position(at, rows.getLong(12)), new TopicMessage(name,
+                                    Payload.adopt(rows.getBytes(2)), rows.getShort(3), rows.getBoolean(4), at,
+                                    rows.getBoolean(4), properties(rows))));
                         }
                     }
                 }
@@ -81,6 +94,21 @@ public class JournalQuery {
                 Collections.reverse(found);
                 return found;
             }
+        }
+    }
+
+    private static MessageProperties properties(ResultSet rows) throws SQLException {
+        String userProperties = rows.getString(8);
+        long expiry = rows.getLong(11);
+        if (rows.wasNull()) {
+            expiry = -1;
+        }
+        try {
+            return MessageProperties.of(rows.getString(6), (Boolean) rows.getObject(7),
+                    userProperties == null ? null : MessageProperties.userProperties(JSON.readValue(userProperties, USER_PROPERTIES)),
+                    rows.getString(9), rows.getBytes(10), expiry);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("A journal row's user_properties are not the JSON CellHub writes: " + e.getMessage(), e);
         }
     }
 }

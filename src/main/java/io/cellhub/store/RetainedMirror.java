@@ -29,6 +29,7 @@ import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
 import io.cellhub.broker.BrokerConfig;
+import io.cellhub.channel.ChannelConnected;
 import io.cellhub.topic.RetainedChange;
 import io.cellhub.topic.RetainedScanned;
 import io.cellhub.topic.TopicFilter;
@@ -43,13 +44,14 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * The durable mirror of the broker's retained messages, in {@code retained_message}.
  * <p>
- * Sources, since live MQTT 3.1.1 traffic does not say which messages are retained: the embedded
- * broker's own report of every retained publish (exact and immediate); CellHub's own retained
- * publishes; and, against an external broker, the retained scans (at start and every
- * {@code cellhub.retained.scan-every}), plus live zero-length messages on mirrored topics, which
- * are how MQTT clears a retained message. Scans only add and update rows, so a broker that lost its
- * retained store (Mosquitto without persistence after a restart) leaves the mirror intact for
- * {@code POST /api/retained/restore}.
+ * Sources: the embedded broker's own report of every retained publish (exact and immediate); CellHub's
+ * own retained publishes; the retained scans; and, against an external broker, the live ingest. Over
+ * MQTT 5 live messages carry the RETAIN flag their publisher set (Retain As Published), so each
+ * retained publish, and each zero-length one that clears a topic, is mirrored as it arrives. Over
+ * MQTT 3.1.1 live messages do not say it: the scans run every {@code cellhub.retained.scan-every},
+ * and a live zero-length message on a mirrored topic is taken as a clear. Scans only add and update
+ * rows, so a broker that lost its retained store (Mosquitto without persistence after a restart)
+ * leaves the mirror intact for {@code POST /api/retained/restore}.
  * <p>
  * Changes are coalesced per topic and written every {@code cellhub.retained.flush-interval} with
  * plain JDBC batches, an upsert and a delete, in one transaction: Panache would need a read per row
@@ -66,6 +68,7 @@ public class RetainedMirror implements TopicListener {
     private final Map<String, RetainedChange> pending = new ConcurrentHashMap<>();
     private final AgroalDataSource dataSource;
     private final boolean embeddedBroker;
+    private volatile boolean liveRetainFlags;
     private final Counter failedFlushes;
     private final Duration flushInterval;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -90,10 +93,22 @@ public class RetainedMirror implements TopicListener {
         pending.put(change.topic(), change);
     }
 
-    /** Against an external broker, a live zero-length message on a mirrored topic is a retained clear. */
+    /** Whether live ingest deliveries carry the RETAIN flag their publisher set (MQTT 5). */
+    void onIngestConnected(@ObservesAsync ChannelConnected connected) {
+        liveRetainFlags = connected.liveRetainFlags();
+    }
+
+    /**
+     * Against an external broker: a live retained publish (MQTT 5) sets or, empty, clears the topic;
+     * over MQTT 3.1.1 a live zero-length message on a mirrored topic is taken as a clear.
+     */
     @Override
     public void onMessage(TopicMessage message) {
-        if (!embeddedBroker && message.payload().isEmpty() && !message.replayed()) {
+        if (embeddedBroker || message.replayed()) {
+            return;
+        }
+        boolean change = liveRetainFlags ? message.retained() : message.payload().isEmpty();
+        if (change) {
             pending.put(message.topic(), new RetainedChange(message.topic(), message.payload(), message.qos(),
                     message.receivedAt()));
         }

@@ -9,7 +9,8 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.cellhub.broker.BrokerAddress;
+import io.cellhub.channel.BrokerConnection;
+import io.cellhub.channel.MqttSettings;
 import io.cellhub.broker.BrokerConfig;
 import io.quarkus.runtime.StartupEvent;
 
@@ -19,12 +20,12 @@ public class StartLog {
 
     private static final Logger LOG = Logger.getLogger(StartLog.class);
 
-    private final BrokerAddress broker;
+    private final MqttSettings broker;
     private final BrokerConfig brokerConfig;
     private final String version;
     private volatile ServiceStart current;
 
-    public StartLog(BrokerAddress broker, BrokerConfig brokerConfig, DatabaseConfig database,
+    public StartLog(MqttSettings broker, BrokerConfig brokerConfig, DatabaseConfig database,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
         this.broker = broker;
@@ -39,7 +40,7 @@ public class StartLog {
         ServiceStart start = new ServiceStart();
         start.startedAt = Instant.now();
         start.version = version;
-        start.broker = broker.toString();
+        start.broker = BrokerConnection.address(broker);
         start.embeddedBroker = brokerConfig.embedded();
         start.persist();
         current = start;

@@ -1,5 +1,7 @@
 package io.cellhub.stream;
 
+import io.cellhub.topic.PropertiesText;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -10,5 +12,5 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record StreamEventData(String topic, String payload, String payloadBase64, Double number, int qos,
-        boolean retained, long ts, long count) {
+        boolean retained, long ts, long count, @JsonUnwrapped PropertiesText properties) {
 }

@@ -1,5 +1,6 @@
 package io.cellhub.stream;
 
+import io.cellhub.topic.PropertiesText;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -167,7 +168,7 @@ public class TopicStream implements TopicListener {
         Payload payload = message.payload();
         StreamEventData data = new StreamEventData(message.topic(), PayloadText.text(payload), PayloadText.base64(payload),
                 PayloadText.number(payload, reading), message.qos(), message.retained(), message.receivedAt().toEpochMilli(),
-                topics.get(message.topic()).map(TopicSnapshot::count).orElse(0L));
+                topics.get(message.topic()).map(TopicSnapshot::count).orElse(0L), PropertiesText.of(message.properties()));
         try {
             return StreamEvent.of(message.topic(), json.writeValueAsBytes(data));
         } catch (JsonProcessingException e) {

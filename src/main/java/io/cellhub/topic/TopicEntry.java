@@ -25,6 +25,8 @@ final class TopicEntry {
     private final long[] receivedAtSeconds;
     private final int[] receivedAtNanos;
     private final byte[] flags;
+    /** The MQTT 5 properties of each entry; allocated only once a message with properties arrives. */
+    private MessageProperties[] properties;
     private TopicMessage last;
     private int head;
     private int size;
@@ -44,6 +46,12 @@ final class TopicEntry {
         receivedAtSeconds[head] = message.receivedAt().getEpochSecond();
         receivedAtNanos[head] = message.receivedAt().getNano();
         flags[head] = flags(message);
+        if (properties != null || !message.properties().isEmpty()) {
+            if (properties == null) {
+                properties = new MessageProperties[payloads.length];
+            }
+            properties[head] = message.properties().isEmpty() ? null : message.properties();
+        }
         last = message;
         if (size < payloads.length) {
             size++;
@@ -83,7 +91,8 @@ final class TopicEntry {
             int slot = Math.floorMod(head - i, payloads.length);
             byte f = flags[slot];
             history.add(new TopicMessage(last.topic(), Payload.adopt(payloads[slot]), f & QOS_BITS, (f & RETAINED) != 0,
-                    Instant.ofEpochSecond(receivedAtSeconds[slot], receivedAtNanos[slot]), (f & REPLAYED) != 0));
+                    Instant.ofEpochSecond(receivedAtSeconds[slot], receivedAtNanos[slot]), (f & REPLAYED) != 0,
+                    properties == null ? MessageProperties.NONE : properties[slot]));
         }
         if (size > 0) {
             history.add(last);

@@ -62,7 +62,7 @@ public final class TopicFilter {
         if (!wildcard) {
             return filter.equals(topic);
         }
-        if (startsWithWildcard && !topic.isEmpty() && topic.charAt(0) == '$') {
+        if (startsWithWildcard && TopicName.isReserved(topic)) {
             return false;
         }
         int length = topic.length();

@@ -23,11 +23,20 @@ public final class TopicName {
             throw new InvalidTopicException("The topic '" + topic
                     + "' contains a wildcard ('+' or '#'). Wildcards are for subscribing; publish to a concrete topic name.");
         }
-        if (topic.charAt(0) == '$') {
+        if (isReserved(topic)) {
             throw new InvalidTopicException("The topic '" + topic
                     + "' starts with '$', which MQTT reserves for the broker's own topics such as $SYS.");
         }
         return topic;
+    }
+
+    /**
+     * Whether MQTT reserves the topic for the broker's own use (4.7.2): names starting with {@code $},
+     * such as {@code $SYS/broker/uptime}. A filter that starts with a wildcard never matches them
+     * ({@link TopicFilter}); CellHub neither publishes to them nor mirrors their retained messages.
+     */
+    public static boolean isReserved(String topic) {
+        return !topic.isEmpty() && topic.charAt(0) == '$';
     }
 
     /** One pass over the characters, without encoding: this runs for every message CellHub publishes. */

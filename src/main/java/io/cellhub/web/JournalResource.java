@@ -1,5 +1,7 @@
 package io.cellhub.web;
 
+import io.cellhub.topic.PropertiesText;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -36,7 +38,7 @@ public class JournalResource {
 
     /** One journaled message. */
     public record JournalEntry(String topic, String payload, String payloadBase64, int qos, boolean retained,
-            Instant receivedAt) {
+            Instant receivedAt, @JsonUnwrapped PropertiesText properties) {
     }
 
     private final JournalQuery journal;
@@ -100,6 +102,6 @@ public class JournalResource {
     private static JournalEntry entry(TopicMessage message) {
         Payload payload = message.payload();
         return new JournalEntry(message.topic(), PayloadText.text(payload), PayloadText.base64(payload), message.qos(),
-                message.retained(), message.receivedAt());
+                message.retained(), message.receivedAt(), PropertiesText.of(message.properties()));
     }
 }

@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.cellhub.topic.InvalidTopicException;
+import io.cellhub.topic.TopicName;
+import io.cellhub.topic.MessageProperties;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.publish.PublishRejectedException;
@@ -62,7 +65,42 @@ public class PublishResource {
             }
         }
         return new OutgoingMessage(request.topic(), payload, request.qos() == null ? 0 : request.qos(),
-                Boolean.TRUE.equals(request.retain()));
+                Boolean.TRUE.equals(request.retain()), properties(request));
+    }
+
+    private MessageProperties properties(PublishRequest request) {
+        byte[] correlation = null;
+        if (request.correlationData() != null) {
+            try {
+                correlation = Base64.getDecoder().decode(request.correlationData());
+            } catch (IllegalArgumentException e) {
+                throw invalid("'correlationData' is not valid base64: " + e.getMessage());
+            }
+        }
+        Boolean utf8 = null;
+        if (request.payloadFormat() != null) {
+            utf8 = switch (request.payloadFormat().toLowerCase(java.util.Locale.ROOT)) {
+                case "utf-8", "utf8" -> true;
+                case "bytes", "unspecified" -> false;
+                default -> throw invalid("'payloadFormat' is '" + request.payloadFormat() + "'; use utf-8 or bytes.");
+            };
+        }
+        if (request.messageExpiry() != null && (request.messageExpiry() < 0 || request.messageExpiry() > 4_294_967_295L)) {
+            throw invalid("'messageExpiry' is " + request.messageExpiry() + " seconds; give 0 to 4294967295.");
+        }
+        if (request.responseTopic() != null) {
+            try {
+                TopicName.requireValid(request.responseTopic());
+            } catch (InvalidTopicException e) {
+                throw invalid("'responseTopic': " + e.getMessage());
+            }
+        }
+        if (request.userProperties() != null && request.userProperties().values().stream().anyMatch(values -> values == null
+                || values.stream().anyMatch(java.util.Objects::isNull))) {
+            throw invalid("'userProperties' maps each name to a list of text values, such as {\"line\": [\"7\"]}.");
+        }
+        return MessageProperties.of(request.contentType(), utf8, MessageProperties.userProperties(request.userProperties()),
+                request.responseTopic(), correlation, request.messageExpiry() == null ? -1 : request.messageExpiry());
     }
 
     private PublishRejectedException invalid(String detail) {

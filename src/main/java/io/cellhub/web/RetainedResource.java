@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.cellhub.broker.RetainedScanner;
+import io.cellhub.ingest.RetainedScanner;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.store.RetainedMessage;
@@ -101,7 +101,7 @@ public class RetainedResource {
         TopicFilter parsed = TopicFilter.parse(filter);
         mirror.flush();
         List<RetainedMessage> rows = mirror.list(parsed);
-        return scanner.scan(parsed).toCompletionStage()
+        return scanner.scan(parsed)
                 .thenCompose(scan -> {
                     Map<String, Payload> held = new HashMap<>();
                     for (TopicMessage message : scan.retained()) {

@@ -51,6 +51,26 @@ function showLast(event) {
   if (count && typeof event.count === 'number') count.textContent = event.count.toLocaleString();
   const at = document.getElementById('last-at');
   if (at) setTime(at, event.ts);
+  const properties = document.getElementById('last-properties');
+  if (properties) {
+    const summary = propertiesSummary(event);
+    properties.hidden = !summary;
+    document.getElementById('last-properties-text').textContent = summary;
+  }
+}
+
+/** The MQTT 5 properties of an event on one line, as the server renders them; empty when it has none. */
+function propertiesSummary(event) {
+  const parts = [];
+  if (event.contentType) parts.push(event.contentType);
+  if (event.payloadFormat) parts.push(event.payloadFormat);
+  for (const [name, values] of Object.entries(event.userProperties || {})) {
+    for (const value of values) parts.push(`${name}=${value}`);
+  }
+  if (event.responseTopic) parts.push(`reply to: ${event.responseTopic}`);
+  if (event.correlationData) parts.push(`correlation: ${event.correlationData}`);
+  if (typeof event.messageExpiry === 'number') parts.push(`expires in ${event.messageExpiry} s`);
+  return parts.join(' · ');
 }
 
 function addRow(event) {
@@ -58,7 +78,8 @@ function addRow(event) {
   const time = el('time');
   setTime(time, event.ts);
   body.prepend(el('tr', {}, el('td', {}, time), el('td', { class: 'payload', text: shownValue(event) }),
-    el('td', { text: String(event.qos) }), el('td', { text: event.retained ? 'yes' : '' })));
+    el('td', { text: String(event.qos) }), el('td', { text: event.retained ? 'yes' : '' }),
+    el('td', { class: 'properties', text: propertiesSummary(event) })));
   while (body.rows.length > MAX_ROWS) body.deleteRow(body.rows.length - 1);
 }
 

@@ -3,43 +3,45 @@ package io.cellhub.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.cellhub.support.DeviceClient;
 import io.cellhub.support.FreePort;
 import io.cellhub.support.Mosquitto;
+import io.cellhub.support.Mqtt311OnlyBroker;
 import io.cellhub.support.MqttTestClient;
-import io.netty.handler.codec.mqtt.MqttQoS;
+import io.cellhub.topic.MessageProperties;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import io.smallrye.reactive.messaging.mqtt.MqttConnectorOutgoingConfiguration;
-import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
-import io.smallrye.reactive.messaging.mqtt.internal.MqttHelpers;
-import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
-import io.vertx.core.Vertx;
 
-/** The {@code cellhub-mqtt} connector's sink and source against Debian's Mosquitto. */
+/** The {@code cellhub-mqtt} connector's connections, sink and source against Debian's Mosquitto. */
 class CellHubMqttConnectorTest {
 
-    private final Vertx vertx = Vertx.vertx();
     private Mosquitto mosquitto;
-    private final List<SharedSession> sessions = new ArrayList<>();
+    private final List<BrokerConnection> connections = new ArrayList<>();
 
     @BeforeEach
     void startBroker() {
@@ -48,8 +50,7 @@ class CellHubMqttConnectorTest {
 
     @AfterEach
     void stop() {
-        sessions.forEach(SharedSession::stop);
-        vertx.close();
+        connections.forEach(BrokerConnection::close);
         mosquitto.close();
     }
 
@@ -63,14 +64,14 @@ class CellHubMqttConnectorTest {
             AtomicInteger nacked = new AtomicInteger();
             List<Message<?>> messages = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                messages.add(Message.of(("" + i).getBytes(), Metadata.of(new SendingMqttMessageMetadata("out/seq", MqttQoS.AT_LEAST_ONCE,
-                        false)), () -> {
-                            acked.incrementAndGet();
-                            return CompletableFuture.completedFuture(null);
-                        }, failure -> {
-                            nacked.incrementAndGet();
-                            return CompletableFuture.completedFuture(null);
-                        }));
+                byte[] payload = String.valueOf(i).getBytes(StandardCharsets.UTF_8);
+                messages.add(Message.of(payload, Metadata.of(new OutboundPublish("out/seq", payload, 1, false)), () -> {
+                    acked.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                }, failure -> {
+                    nacked.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                }));
             }
             subscribe(sink, Multi.createFrom().iterable(messages));
 
@@ -81,7 +82,7 @@ class CellHubMqttConnectorTest {
                 payloads.add(reader.next("out/seq").payload());
             }
             assertThat(payloads).as("every message, in the order sent").isEqualTo(
-                    java.util.stream.IntStream.range(0, count).mapToObj(String::valueOf).toList());
+                    IntStream.range(0, count).mapToObj(String::valueOf).toList());
         }
     }
 
@@ -102,24 +103,26 @@ class CellHubMqttConnectorTest {
     }
 
     private static Message<byte[]> qos1(String topic, CompletableFuture<Void> outcome) {
-        return Message.of("x".getBytes(), Metadata.of(new SendingMqttMessageMetadata(topic, MqttQoS.AT_LEAST_ONCE, false)),
-                () -> {
-                    outcome.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                }, failure -> {
-                    outcome.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
+        byte[] payload = "x".getBytes(StandardCharsets.UTF_8);
+        return Message.of(payload, Metadata.of(new OutboundPublish(topic, payload, 1, false)), () -> {
+            outcome.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }, failure -> {
+            outcome.completeExceptionally(failure);
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
     @Test
     void sourceDropsAndCountsWhatArrivesWithoutDemandAndKeepsTheStreamAlive() throws Exception {
-        SharedSession session = session("source-demand", false);
-        IncomingMqttStream stream = new IncomingMqttStream("in", session, "in/#", 0);
+        BrokerConnection connection = connection(settings(mosquitto.port()), "source-demand");
+        IncomingMqttStream stream = new IncomingMqttStream("in", connection, BrokerConnection.Subscription.plain("in/#", 0),
+                connected -> {
+                });
         ConcurrentLinkedQueue<Message<byte[]>> received = new ConcurrentLinkedQueue<>();
         AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
-        stream.publisher().subscribe(new Flow.Subscriber<>() {
+        stream.subscribe(new Flow.Subscriber<>() {
             @Override
             public void onSubscribe(Flow.Subscription s) {
                 subscription.set(s);
@@ -140,7 +143,7 @@ class CellHubMqttConnectorTest {
             public void onComplete() {
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(session::isConnected);
+        connection.start().get();
         Thread.sleep(300); // the SUBSCRIBE goes out right after CONNACK
         try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
             for (int i = 0; i < 100; i++) {
@@ -158,44 +161,153 @@ class CellHubMqttConnectorTest {
         }
     }
 
+    /** With a broker that takes MQTT 5, the connection speaks it, and a message's properties arrive with it. */
     @Test
-    void channelSettingsFallBackToTheSmallRyeConnectorPrefix() {
-        Config global = config(Map.of("mp.messaging.connector.smallrye-mqtt.host", "broker.example",
-                "mp.messaging.connector.smallrye-mqtt.port", "1884"));
-        Config channel = config(Map.of("channel-name", "out", "port", "2883"));
-        FallbackConfig config = new FallbackConfig(channel, global, CellHubMqttConnector.SHARED_PREFIX);
+    void anMqtt5BrokerIsSpokenToInMqtt5AndPropertiesArrive() throws Exception {
+        BrokerConnection connection = connection(settings(mosquitto.port()), "speaks-5");
+        ConcurrentLinkedQueue<ReceivedPublish> received = new ConcurrentLinkedQueue<>();
+        connection.onMessage(publish -> {
+            received.add(publish);
+            publish.acknowledge();
+        });
+        connection.subscribe(new BrokerConnection.Subscription("props/#", 1, true, false));
+        connection.start().get();
+        assertThat(connection.protocolVersion()).isEqualTo(5);
+        Thread.sleep(300);
+        try (DeviceClient device = DeviceClient.v5(mosquitto.port(), "props-device")) {
+            device.publish("props/t", "21.5", 1, Map.of("line", "7"), "text/plain");
+            device.publish("props/r", "kept", 1, true);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        ReceivedPublish first = received.poll();
+        assertThat(first.properties().contentType()).isEqualTo("text/plain");
+        assertThat(first.properties().userPropertyMap()).containsEntry("line", List.of("7"));
+        assertThat(first.retainAsPublished()).isTrue();
+        assertThat(received.poll().retain()).as("a live retained publish keeps RETAIN (Retain As Published)").isTrue();
+    }
 
-        assertThat(config.getValue("host", String.class)).isEqualTo("broker.example");
-        assertThat(config.getValue("port", Integer.class)).as("the channel's own setting wins").isEqualTo(2883);
-        assertThat(config.getOptionalValue("username", String.class)).isEmpty();
-        assertThat(config.getPropertyNames()).contains("host", "port", "channel-name");
+    @Test
+    void aBrokerThatRefusesMqtt5IsSpokenToInMqtt311() throws Exception {
+        try (Mqtt311OnlyBroker old = new Mqtt311OnlyBroker(mosquitto.port())) {
+            BrokerConnection connection = connection(settings(old.port()), "falls-back");
+            ConcurrentLinkedQueue<ReceivedPublish> received = new ConcurrentLinkedQueue<>();
+            connection.onMessage(publish -> {
+                received.add(publish);
+                publish.acknowledge();
+            });
+            connection.subscribe(BrokerConnection.Subscription.plain("old/#", 1));
+            connection.start().get();
+            assertThat(old.refusedMqtt5()).as("MQTT 5 CONNECTs refused").isPositive();
+            assertThat(connection.protocolVersion()).isEqualTo(4);
+            Thread.sleep(300);
+            connection.publish(new OutboundPublish("old/t", "through".getBytes(StandardCharsets.UTF_8), 1, false,
+                    MessageProperties.of("text/plain", null, null, null, null, -1))).get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+            assertThat(received.peek().properties().isEmpty()).as("MQTT 3.1.1 has no properties").isTrue();
+        }
+    }
+
+    /**
+     * The MQTT client ends its flow of messages with its session; a broker restart that lost the
+     * session must not leave the connection deaf: it subscribes again and takes what comes.
+     */
+    @Test
+    void aConnectionReceivesAgainAfterABrokerRestartThatLostItsSession() throws Exception {
+        BrokerConnection connection = new BrokerConnection(settings(mosquitto.port()), new BrokerConnection.Options(
+                "keeps-listening", true, Duration.ofHours(1), 0, Optional.empty(), true));
+        connections.add(connection);
+        ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+        connection.onMessage(publish -> {
+            received.add(new String(publish.payload(), StandardCharsets.UTF_8));
+            publish.acknowledge();
+        });
+        connection.subscribe(BrokerConnection.Subscription.plain("again/#", 1));
+        connection.start().get();
+        Thread.sleep(300);
+        try (MqttTestClient device = MqttTestClient.connect(mosquitto.port(), "again-before")) {
+            device.publishAcknowledged("again/t", "before");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("before"));
+
+        mosquitto.stop(); // without persistence: the session is gone
+        mosquitto.start();
+        await().atMost(Duration.ofSeconds(20)).until(connection::isConnected);
+        Thread.sleep(300);
+        try (MqttTestClient device = MqttTestClient.connect(mosquitto.port(), "again-after")) {
+            device.publishAcknowledged("again/t", "after");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("after"));
+    }
+
+    @Test
+    void mqtt311CanBeInsistedOn() throws Exception {
+        BrokerConnection connection = connection(settings(mosquitto.port(), Map.of("cellhub.mqtt.protocol", "3.1.1")),
+                "insists-311");
+        connection.start().get();
+        assertThat(connection.protocolVersion()).isEqualTo(4);
+    }
+
+    @Test
+    void theSmallRyeConnectorsKeysAreReadWhereTheNewOnesAreNotSet() {
+        MqttSettings legacy = settings(0, Map.of("mp.messaging.connector.smallrye-mqtt.host", "broker.example",
+                "mp.messaging.connector.smallrye-mqtt.port", "1884", "mp.messaging.connector.smallrye-mqtt.ssl", "true",
+                "mp.messaging.connector.smallrye-mqtt.username", "cellhub"), false);
+        assertThat(legacy.host()).isEqualTo("broker.example");
+        assertThat(legacy.port()).isEqualTo(1884);
+        assertThat(legacy.ssl().enabled()).isTrue();
+        assertThat(legacy.username()).contains("cellhub");
+
+        MqttSettings both = settings(0, Map.of("mp.messaging.connector.smallrye-mqtt.host", "old.example",
+                "cellhub.mqtt.host", "new.example"), false);
+        assertThat(both.host()).as("the new key wins").isEqualTo("new.example");
+        assertThat(settings(0, Map.of("cellhub.broker.port", "2883"), false).port()).as("the embedded broker's port")
+                .isEqualTo(2883);
+    }
+
+    @Test
+    void theOldKeysAreNamedForTheWarningAlsoWhenSetAsEnvironmentVariables() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(Map.of(
+                "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PASSWORD", "secret", "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST", "old",
+                "CELLHUB_MQTT_PORT", "1883"), 300) {
+        }).build();
+        assertThat(LegacyMqttKeys.setIn(config)).containsExactly("mp.messaging.connector.smallrye-mqtt.host",
+                "mp.messaging.connector.smallrye-mqtt.password");
     }
 
     private PipelinedMqttSink sink(String clientId, int window) {
-        Config config = config(Map.of("channel-name", "out", "host", "127.0.0.1", "port", String.valueOf(mosquitto.port()),
-                "client-id", clientId, "max-inflight-queue", "1000"));
-        MqttConnectorOutgoingConfiguration outgoing = new MqttConnectorOutgoingConfiguration(config);
-        MqttClientSessionOptions options = MqttHelpers.createClientOptions(outgoing, null);
-        SharedSession session = new SharedSession(vertx, options);
-        sessions.add(session);
-        return new PipelinedMqttSink(session, outgoing, options, window);
+        return new PipelinedMqttSink("out", connection(settings(mosquitto.port()), clientId), "out", 1, false, window);
     }
 
-    private SharedSession session(String clientId, boolean clean) {
-        Config config = config(Map.of("channel-name", "in", "host", "127.0.0.1", "port", String.valueOf(mosquitto.port()),
-                "client-id", clientId, "auto-clean-session", String.valueOf(clean)));
-        MqttClientSessionOptions options = MqttHelpers.createClientOptions(new MqttConnectorOutgoingConfiguration(config), null);
-        SharedSession session = new SharedSession(vertx, options);
-        sessions.add(session);
-        return session;
+    private BrokerConnection connection(MqttSettings settings, String clientId) {
+        BrokerConnection connection = new BrokerConnection(settings, new BrokerConnection.Options(clientId, false, Duration.ZERO,
+                0, Optional.empty(), true));
+        connections.add(connection);
+        return connection;
+    }
+
+    static MqttSettings settings(int port) {
+        return settings(port, Map.of());
+    }
+
+    static MqttSettings settings(int port, Map<String, String> more) {
+        return settings(port, more, true);
+    }
+
+    /** The settings a CellHub with these properties would have, read as the app reads them. */
+    static MqttSettings settings(int port, Map<String, String> more, boolean withPort) {
+        Map<String, String> values = new HashMap<>(more);
+        if (withPort) {
+            values.put("cellhub.mqtt.host", "127.0.0.1");
+            values.put("cellhub.mqtt.port", String.valueOf(port));
+        }
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withInterceptors(new LegacyMqttKeys())
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(MqttSettings.class).withSources(new PropertiesConfigSource(values, "test", 500)).build();
+        return config.getConfigMapping(MqttSettings.class);
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static void subscribe(PipelinedMqttSink sink, Multi<Message<?>> messages) {
-        messages.subscribe().withSubscriber((Flow.Subscriber) sink.subscriber());
-    }
-
-    private static Config config(Map<String, String> values) {
-        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(values, "test", 500)).build();
+    private static void subscribe(PipelinedMqttSink sink, Flow.Publisher<Message<?>> messages) {
+        messages.subscribe((Flow.Subscriber) sink.subscriber());
     }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -23,6 +22,9 @@ import io.cellhub.CellHubConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.ConfigMappings;
 import io.smallrye.config.ConfigMappings.ConfigClass;
+import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
+
+import io.cellhub.channel.CellHubMqttConnector;
 
 /**
  * The configuration keys CellHub reads, and which environment variable names set them. Collected
@@ -32,9 +34,10 @@ import io.smallrye.config.ConfigMappings.ConfigClass;
  * <li>every property of CellHub's {@code @ConfigMapping} interfaces;</li>
  * <li>every property of the Quarkus config roots on the classpath (each Quarkus runtime jar lists them
  * in {@code META-INF/quarkus-config-roots.list}), e.g. {@code quarkus.datasource.jdbc.url};</li>
- * <li>the SmallRye MQTT connector's attributes, from the tables its jar ships in
- * {@code META-INF/connector/}, under {@code mp.messaging.connector.smallrye-mqtt.},
- * {@code mp.messaging.incoming.<channel>.} and {@code mp.messaging.outgoing.<channel>.}.</li>
+ * <li>the attributes CellHub's MQTT connector declares ({@code @ConnectorAttribute}), under
+ * {@code mp.messaging.connector.cellhub-mqtt.}, {@code mp.messaging.incoming.<channel>.} and
+ * {@code mp.messaging.outgoing.<channel>.};</li>
+ * <li>the SmallRye MQTT connector's keys that {@code LegacyMqttKeys} still reads.</li>
  * </ul>
  * A key turns into an environment variable the way SmallRye Config reads it back: upper case, every
  * other character than a letter or digit an underscore; a map key or list index ({@code *}) stands
@@ -44,8 +47,6 @@ final class ConfigKeys {
 
     static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
     private static final Pattern PROFILE = Pattern.compile("^%[^.]+\\.");
-    private static final Pattern CONNECTOR_ATTRIBUTE = Pattern.compile("^\\| \\*([a-z0-9-]+)\\*(?: _\\(([a-z0-9-]+)\\)_)?");
-    private static final String MQTT_CONNECTOR = "smallrye-mqtt";
 
     private final Set<String> keys;
     private final List<Pattern> envNames;
@@ -141,22 +142,21 @@ final class ConfigKeys {
 
     private static Set<String> connectorKeys() {
         Set<String> keys = new TreeSet<>();
-        for (String direction : List.of("incoming", "outgoing")) {
-            List<String> tables = resources("META-INF/connector/" + MQTT_CONNECTOR + "-" + direction + ".md");
-            if (tables.isEmpty()) {
-                throw new IllegalStateException("The SmallRye MQTT connector's " + direction + " attribute table is not on the classpath");
+        keys.add("mp.messaging.incoming.*.connector");
+        keys.add("mp.messaging.outgoing.*.connector");
+        for (ConnectorAttribute attribute : CellHubMqttConnector.class.getAnnotationsByType(ConnectorAttribute.class)) {
+            keys.add("mp.messaging.connector." + CellHubMqttConnector.NAME + "." + attribute.name());
+            if (attribute.direction() != ConnectorAttribute.Direction.OUTGOING) {
+                keys.add("mp.messaging.incoming.*." + attribute.name());
             }
-            keys.add("mp.messaging." + direction + ".*.connector");
-            for (String line : tables.get(0).lines().toList()) {
-                Matcher attribute = CONNECTOR_ATTRIBUTE.matcher(line);
-                if (attribute.find()) {
-                    keys.add("mp.messaging.connector." + MQTT_CONNECTOR + "." + attribute.group(1));
-                    keys.add("mp.messaging." + direction + ".*." + attribute.group(1));
-                    if (attribute.group(2) != null) {
-                        keys.add("mp.messaging.connector." + MQTT_CONNECTOR + "." + attribute.group(2));
-                    }
-                }
+            if (attribute.direction() != ConnectorAttribute.Direction.INCOMING) {
+                keys.add("mp.messaging.outgoing.*." + attribute.name());
             }
+        }
+        for (String suffix : List.of("host", "port", "username", "password", "ssl", "ssl.truststore.type",
+                "ssl.truststore.location", "ssl.truststore.password", "ssl.hostname-verification-algorithm",
+                "reconnect-interval-seconds")) {
+            keys.add("mp.messaging.connector.smallrye-mqtt." + suffix);
         }
         return keys;
     }

@@ -193,11 +193,11 @@ class KubernetesManifestsTest {
     void aMisspeltEnvironmentNameIsNotTakenForAConfigKey() {
         assertThat(configKeys.accepts("CELLHUB_BROKER_EMBEDDED")).isTrue();
         assertThat(configKeys.accepts("QUARKUS_DATASOURCE_JDBC_URL")).isTrue();
-        assertThat(configKeys.accepts("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_USERNAME")).isTrue();
+        assertThat(configKeys.accepts("CELLHUB_MQTT_USERNAME")).isTrue();
         assertThat(configKeys.accepts("CELLHUB_RULES_AVERAGE_PRESSURE_INPUTS")).isTrue();
         assertThat(configKeys.accepts("CELLHUB_BROKER_EMBEDED")).isFalse();
         assertThat(configKeys.accepts("CELLHUB_DATADIR")).isFalse();
-        assertThat(configKeys.accepts("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOTS")).isFalse();
+        assertThat(configKeys.accepts("CELLHUB_MQTT_HOTS")).isFalse();
         assertThat(configKeys.accepts("QUARKUS_DATASOURCE_PASWORD")).isFalse();
         assertThat(configKeys.accepts("QUARKUS_DATASOURCE_JDBC_URI")).isFalse();
     }
@@ -282,9 +282,9 @@ class KubernetesManifestsTest {
         Map<String, String> env = plainEnvironment(cellhub);
         assertThat(env).containsEntry("CELLHUB_BROKER_EMBEDDED", "false").containsEntry("CELLHUB_FLEET_ENABLED", "false");
 
-        Service mosquitto = manifests.named(Service.class, env.get("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST"));
+        Service mosquitto = manifests.named(Service.class, env.get("CELLHUB_MQTT_HOST"));
         assertThat(mosquitto.getSpec().getPorts()).extracting(ServicePort::getPort)
-                .contains(Integer.valueOf(env.get("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT")));
+                .contains(Integer.valueOf(env.get("CELLHUB_MQTT_PORT")));
         assertThat(manifests.workload("mosquitto").template().getMetadata().getLabels())
                 .containsAllEntriesOf(mosquitto.getSpec().getSelector());
 

@@ -2,6 +2,7 @@ package io.cellhub.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,17 +13,15 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
+import io.cellhub.channel.ReceivedPublish;
 import io.cellhub.topic.DurableLog;
-import io.cellhub.topic.RetainedReplay;
+import io.cellhub.topic.MessageProperties;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TrafficMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.reactive.messaging.mqtt.ReceivingMqttMessageMetadata;
-import io.vertx.mqtt.messages.impl.MqttPublishMessageImpl;
 
 /** The ingest subscriber on its own, with the MQTT messages the connector would hand it. */
 class MqttIngestTest {
@@ -140,8 +139,6 @@ class MqttIngestTest {
 
     private MqttIngest ingest(List<TopicListener> listeners) {
         TrafficMetrics metrics = new TrafficMetrics(registry);
-        RetainedReplay replay = new RetainedReplay();
-        replay.settle();
         DurableLog log = new DurableLog() {
             @Override
             public boolean records(String topic) {
@@ -154,7 +151,7 @@ class MqttIngestTest {
                 whenDurable.run();
             }
         };
-        return new MqttIngest(metrics, new Limits(), 1024 * 1024, replay, log, registry, liveness, listeners);
+        return new MqttIngest(metrics, new Limits(), 1024 * 1024, log, registry, liveness, listeners);
     }
 
     private Message<byte[]> qos1(int id, String topic, int payloadBytes) {
@@ -162,12 +159,9 @@ class MqttIngestTest {
     }
 
     private static Message<byte[]> message(int id, String topic, MqttQoS qos, byte[] payload, Runnable onAck) {
-        MqttPublishMessageImpl publish = (MqttPublishMessageImpl) io.vertx.mqtt.messages.MqttPublishMessage.create(id, qos,
-                false, false, topic, Unpooled.wrappedBuffer(payload));
-        publish.setAckCallback(onAck::run);
-        ReceivingMqttMessageMetadata metadata = new ReceivingMqttMessageMetadata(
-                io.vertx.mutiny.mqtt.messages.MqttPublishMessage.newInstance(publish));
-        return Message.of(payload, Metadata.of(metadata));
+        ReceivedPublish publish = new ReceivedPublish(topic, qos.value(), false, false, ByteBuffer.wrap(payload),
+                MessageProperties.NONE, onAck);
+        return Message.of(payload, Metadata.of(publish));
     }
 
     private double rejected(String reason) {
@@ -203,6 +197,21 @@ class MqttIngestTest {
         @Override
         public int maxTopicLength() {
             return MAX_TOPIC;
+        }
+
+        @Override
+        public Duration sessionExpiry() {
+            return Duration.ofDays(1);
+        }
+
+        @Override
+        public int receiveMaximum() {
+            return 1000;
+        }
+
+        @Override
+        public java.util.Optional<String> shareGroup() {
+            return java.util.Optional.empty();
         }
     }
 }

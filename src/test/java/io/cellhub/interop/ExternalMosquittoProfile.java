@@ -34,8 +34,8 @@ public class ExternalMosquittoProfile implements QuarkusTestProfile {
                 device.publish("robotcell7/temperature2", "26", 1, true);
             }
             return Map.of(
-                    "mp.messaging.connector.smallrye-mqtt.host", "127.0.0.1",
-                    "mp.messaging.connector.smallrye-mqtt.port", String.valueOf(mosquitto.port()));
+                    "cellhub.mqtt.host", "127.0.0.1",
+                    "cellhub.mqtt.port", String.valueOf(mosquitto.port()));
         }
 
         @Override

@@ -7,15 +7,19 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.cellhub.support.DeviceClient;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.NotebookExercises;
+import io.cellhub.support.PrometheusText;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -24,7 +28,7 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @TestProfile(ExternalMosquittoProfile.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MosquittoInteropTest {
+public class MosquittoInteropTest {
 
     @Test
     @Order(0)
@@ -150,7 +154,92 @@ class MosquittoInteropTest {
         }
     }
 
-    private static int port() {
+    /**
+     * Debian's Mosquitto with its stock limits (no message_size_limit) forwards a device's 2 MiB payloads;
+     * CellHub counts them as rejected, acknowledges them and goes on: no device can stall its ingest.
+     */
+    @Test
+    @Order(2)
+    void twoMegabytePayloadsAreCountedAndDroppedAndIngestGoesOn() {
+        double rejectedBefore = rejected();
+        String big = "x".repeat(2 * 1024 * 1024);
+        try (MqttTestClient device = MqttTestClient.connect(port(), "mosq-big-device")) {
+            device.publishAcknowledged("cellbig/small", "1");
+            device.publishAcknowledged("cellbig/huge", big);
+            device.publishAcknowledged("cellbig/small", "2");
+            device.publish("cellbig/huge0", big, 0, false);
+            device.publishAcknowledged("cellbig/small", "3");
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/api/topics/cellbig/small").then()
+                .statusCode(200).body("payload", equalTo("3")).body("count", equalTo(3)));
+        given().get("/api/topics/cellbig/huge").then().statusCode(404);
+        given().get("/api/topics/cellbig/huge0").then().statusCode(404);
+        assertThat(rejected() - rejectedBefore).as("oversized payloads counted").isEqualTo(2);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /**
+     * Over MQTT 5 live deliveries keep the publisher's RETAIN flag (Retain As Published): a retained
+     * publish, and the zero-length one that clears it, reach the mirror at once, without a rescan.
+     */
+    @Test
+    @Order(2)
+    void aLiveRetainedPublishAndItsClearReachTheMirrorWithoutARescan() {
+        Assumptions.assumeTrue(mqtt5(), "MQTT 3.1.1 learns retained messages by rescanning");
+        given().get("/api/status").then().body("mqttVersion", equalTo("5"));
+        double scansBefore = scans();
+        try (MqttTestClient device = MqttTestClient.connect(port(), "mosq-live-retainer")) {
+            device.publishAcknowledged("celllive/status", "up");
+            device.publish("celllive/status", "up", 1, true);
+            await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> given().queryParam("filter", "celllive/#")
+                    .get("/api/retained").then().body("topic", contains("celllive/status")));
+            device.publish("celllive/status", "", 1, true);
+            await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> given().queryParam("filter", "celllive/#")
+                    .get("/api/retained").then().body("size()", equalTo(0)));
+        }
+        assertThat(scans()).as("retained scans meanwhile").isEqualTo(scansBefore);
+    }
+
+    /** MQTT 5 properties travel from a device through CellHub's API and journal, and from the API to a device. */
+    @Test
+    @Order(2)
+    void userPropertiesAndContentTypeRoundTrip() {
+        Assumptions.assumeTrue(mqtt5(), "MQTT 3.1.1 has no properties");
+        try (DeviceClient device = DeviceClient.v5(port(), "mosq-v5-device");
+                DeviceClient listener = DeviceClient.v5(port(), "mosq-v5-listener").subscribe("cellprops/out", 1)) {
+            device.publish("cellprops/in", "21.5", 1, Map.of("line", "7"), "text/plain");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/topics/cellprops/in").then()
+                    .statusCode(200).body("contentType", equalTo("text/plain"))
+                    .body("userProperties.line", contains("7"))
+                    .body("history[-1].userProperties.line", contains("7")));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().queryParam("topic", "cellprops/in")
+                    .get("/api/journal").then().body("[0].contentType", equalTo("text/plain"))
+                    .body("[0].userProperties.line", contains("7")));
+
+            given().contentType(ContentType.JSON).body(Map.of("topic", "cellprops/out", "payload", "go", "qos", 1,
+                    "contentType", "application/x-command", "userProperties", Map.of("operator", List.of("ada"))))
+                    .post("/api/publish").then().statusCode(202);
+            DeviceClient.Received out = listener.awaitMessage("cellprops/out");
+            assertThat(out.contentType()).isEqualTo("application/x-command");
+            assertThat(out.userProperties()).containsEntry("operator", List.of("ada"));
+        }
+    }
+
+    /** Whether CellHub speaks MQTT 5 with this Mosquitto (its profile may insist on 3.1.1). */
+    protected boolean mqtt5() {
+        return true;
+    }
+
+    private static double rejected() {
+        return PrometheusText.value(given().get("/q/metrics").asString(), "cellhub_messages_rejected_total", "reason",
+                "ingest-payload-too-large");
+    }
+
+    private static double scans() {
+        return PrometheusText.value(given().get("/q/metrics").asString(), "cellhub_retained_scans_total");
+    }
+
+    static int port() {
         return ExternalMosquittoProfile.mosquitto.port();
     }
 }

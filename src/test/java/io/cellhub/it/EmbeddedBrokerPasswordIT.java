@@ -33,6 +33,7 @@ class EmbeddedBrokerPasswordIT {
                 "CELLHUB_FLEET_ENABLED", "false",
                 "CELLHUB_BROKER_ALLOW_ANONYMOUS", "false",
                 "CELLHUB_BROKER_PASSWORD_FILE", dir.resolve("users").toString(),
+                // The names CellHub read before cellhub.mqtt.*: still accepted, with a warning.
                 "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_USERNAME", "cellhub",
                 "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PASSWORD", "cellhub-secret");
 
@@ -44,6 +45,8 @@ class EmbeddedBrokerPasswordIT {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                     .until(() -> app.get("/api/topics/secured/t").contains("\"payload\":\"42\""));
             assertThat(app.request("/api/topics/anonymous/t").statusCode()).isEqualTo(404);
+            assertThat(java.nio.file.Files.readString(app.log())).contains("mp.messaging.connector.smallrye-mqtt.password, "
+                    + "mp.messaging.connector.smallrye-mqtt.username are the SmallRye MQTT connector's keys");
         }
     }
 

@@ -49,12 +49,12 @@ class MosquittoTlsIT {
                 "allow_anonymous false",
                 "password_file " + dir.resolve("passwd"))).start()) {
             Map<String, String> env = new HashMap<>(PackagedApp.externalBrokerEnv(port, dir.resolve("data")));
-            env.put("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_SSL", "true");
-            env.put("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_SSL_TRUSTSTORE_TYPE", "pem");
-            env.put("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_SSL_TRUSTSTORE_LOCATION", dir.resolve("ca.crt").toString());
-            env.put("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_SSL_HOSTNAME_VERIFICATION_ALGORITHM", "HTTPS");
-            env.put("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_USERNAME", "cellhub");
-            env.put("MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PASSWORD", "cellhub-secret");
+            env.put("CELLHUB_MQTT_SSL_ENABLED", "true");
+            env.put("CELLHUB_MQTT_SSL_TRUSTSTORE_TYPE", "pem");
+            env.put("CELLHUB_MQTT_SSL_TRUSTSTORE_LOCATION", dir.resolve("ca.crt").toString());
+            env.put("CELLHUB_MQTT_SSL_HOSTNAME_VERIFICATION_ALGORITHM", "HTTPS");
+            env.put("CELLHUB_MQTT_USERNAME", "cellhub");
+            env.put("CELLHUB_MQTT_PASSWORD", "cellhub-secret");
 
             // Readiness needs both channels connected and the retained scan done: all three over TLS.
             try (PackagedApp app = new PackagedApp(FreePort.find(), env).start()) {

@@ -23,14 +23,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cellhub.support.FreePort;
 import io.cellhub.support.MqttTestClient;
 import io.cellhub.support.PackagedApp;
-import io.cellhub.support.PrometheusText;
 import io.cellhub.support.ScratchSpace;
 import io.cellhub.support.SseTestClient;
 
 /**
  * 100 stream clients on {@code #} (90 reading, 10 stalled) while the demo fleet runs and a
  * 5,000 msg/s burst lasts 10 s. Prints the heap and the event counts; asserts what must hold on any
- * machine: ingest is still running after the burst, every reader gets the marker published after it,
+ * machine: every message of the burst is ingested, every reader gets the marker published after it,
  * no reader is dropped, stalled readers are coalesced, and the heap after a full GC is back near
  * where it started.
  */
@@ -94,12 +93,8 @@ class StreamFanOutIT {
                 }
             }
             double burstSeconds = (System.nanoTime() - started) / 1e9;
-            // An overloaded Moquette drops even QoS 1 publishes ("Session command queue ... is full"), so
-            // the marker is sent again until CellHub has it.
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3)).ignoreExceptions().until(() -> {
-                device.publish("fanout/end", "end", 1, false);
-                return app.request("/api/topics/fanout/end").statusCode() == 200;
-            });
+            device.publish("fanout/end", "end", 1, false);
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.request("/api/topics/fanout/end").statusCode() == 200);
             int total = sent;
 
             Thread.sleep(1_000);
@@ -124,18 +119,16 @@ class StreamFanOutIT {
 
             System.out.printf("%nStream fan-out: %d readers + %d stalled clients on '#', demo fleet on, %d msg/s burst "
                     + "on %d topics%n", READERS, STALLED, RATE, TOPICS);
-            System.out.printf("  burst: %,d messages in %.1f s (%.0f msg/s); ingested %,d of them; a broker connection's "
-                    + "outbound buffer filled %.0f time(s)%n", total, burstSeconds, total / burstSeconds, ingested(app),
-                    PrometheusText.value(app.get("/q/metrics"), "cellhub_broker_write_buffer_full_total"));
+            System.out.printf("  burst: %,d messages in %.1f s (%.0f msg/s); ingested %,d of them%n", total, burstSeconds,
+                    total / burstSeconds, ingested(app));
             System.out.printf("  events per reader: %,d to %,d; dropped for readers %,d, for stalled clients %,d%n",
                     minEvents, maxEvents, droppedForReaders, droppedForStalled);
             System.out.printf("  heap after full GC: %.1f MB before, %.1f MB after; highest sample during burst %.1f MB; %s%n%n",
                     heapBefore / 1e6, heapAfter / 1e6, maxHeap / 1e6, rss);
 
-            // QoS 0 is at most once: the embedded Moquette drops such publishes for a connection more than
-            // cellhub.broker.write-buffer-size behind, or when a session queue is full, so the count is
-            // reported, not asserted.
-            assertThat(ingested(app)).as("burst messages ingested").isPositive();
+            // The embedded broker keeps what CellHub's ingest has not read yet in its queue (on disk beyond
+            // cellhub.broker.max-memory), so even at QoS 0 the whole burst arrives.
+            assertThat(ingested(app)).as("burst messages ingested").isEqualTo(total);
             assertThat(clients.size()).as("clients still connected").isEqualTo(READERS + STALLED);
             assertThat(droppedForStalled).as("values dropped for stalled clients").isPositive();
             assertThat(heapAfter - heapBefore).as("heap growth after a full GC, bytes").isLessThan(64L << 20);

@@ -7,17 +7,17 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
-import io.netty.handler.codec.mqtt.MqttQoS;
+import io.cellhub.channel.OutboundPublish;
 import io.smallrye.reactive.messaging.TracingMetadata;
-import io.smallrye.reactive.messaging.mqtt.SendingMqttMessageMetadata;
+
 import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
 
 class OutboundMqttMessageTest {
 
     private final CompletableFuture<Void> sent = new CompletableFuture<>();
-    private final SendingMqttMessageMetadata destination = new SendingMqttMessageMetadata("robotcell1/avgtemperature",
-            MqttQoS.AT_LEAST_ONCE, false);
-    private final OutboundMqttMessage message = new OutboundMqttMessage(new byte[] { '2', '3' }, destination, sent);
+    private final byte[] payload = { '2', '3' };
+    private final OutboundPublish destination = new OutboundPublish("robotcell1/avgtemperature", payload, 1, false);
+    private final OutboundMqttMessage message = new OutboundMqttMessage(payload, destination, sent);
 
     @Test
     void ackingCompletesTheSendAndNackingFailsIt() {
@@ -37,7 +37,7 @@ class OutboundMqttMessageTest {
         Message<byte[]> withContext = message.addMetadata(context);
 
         assertThat(withContext).isInstanceOf(OutboundMqttMessage.class);
-        assertThat(withContext.getMetadata(SendingMqttMessageMetadata.class)).containsSame(destination);
+        assertThat(withContext.getMetadata(OutboundPublish.class)).containsSame(destination);
         assertThat(withContext.getMetadata(LocalContextMetadata.class)).containsSame(context);
         assertThat(withContext.getMetadata()).containsExactlyInAnyOrder(destination, context);
         assertThat(message.getMetadata(LocalContextMetadata.class)).isEmpty();
@@ -49,7 +49,7 @@ class OutboundMqttMessageTest {
     void otherMetadataMakesAGenericMessageThatStillAcksTheSender() {
         Message<byte[]> traced = message.addMetadata(TracingMetadata.empty());
 
-        assertThat(traced.getMetadata(SendingMqttMessageMetadata.class)).containsSame(destination);
+        assertThat(traced.getMetadata(OutboundPublish.class)).containsSame(destination);
         assertThat(traced.getMetadata(TracingMetadata.class)).isPresent();
         assertThat(traced.getPayload()).containsExactly('2', '3');
         traced.ack();

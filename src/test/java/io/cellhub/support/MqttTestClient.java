@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -32,8 +31,6 @@ public final class MqttTestClient implements AutoCloseable {
 
     private final MqttClient client;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-    private String host;
-    private int port;
 
     private MqttTestClient(MqttClientOptions options) {
         client = MqttClient.create(VERTX, options);
@@ -44,64 +41,12 @@ public final class MqttTestClient implements AutoCloseable {
     public static MqttTestClient connect(String host, int port, String clientId, boolean cleanSession) {
         MqttTestClient c = new MqttTestClient(new MqttClientOptions().setClientId(clientId).setCleanSession(cleanSession)
                 .setMaxMessageSize(1024 * 1024).setMaxInflightQueue(1000));
-        c.host = host;
-        c.port = port;
-        c.connectRetryingWhileRefused();
-        c.pingRoundTrip();
+        await(c.client.connect(port, host));
         return c;
-    }
-
-    /**
-     * The embedded broker restarts itself when Moquette 0.17 kills one of its session loops
-     * ({@code SelfHealingBroker}, e.g. on its QoS 2 PUBREL fault), and for those two seconds its port
-     * refuses connections: a test that connects then waits for it, as a device's reconnect would,
-     * instead of failing on another test's fault. Any other failure, or a refusal that lasts, fails.
-     */
-    private void connectRetryingWhileRefused() {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            try {
-                await(client.connect(port, host));
-                return;
-            } catch (AssertionError e) {
-                if (!(rootCause(e) instanceof java.net.ConnectException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(interrupted);
-            }
-        }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     public static MqttTestClient connect(int port, String clientId) {
         return connect("127.0.0.1", port, clientId, true);
-    }
-
-    /**
-     * One PINGREQ/PINGRESP before anything else: Moquette 0.17 drops the connection when a SUBSCRIBE
-     * arrives before it has finished its side of CONNACK, as a fast device's can.
-     */
-    private void pingRoundTrip() {
-        CompletableFuture<Void> pong = new CompletableFuture<>();
-        client.pingResponseHandler(v -> pong.complete(null));
-        client.ping();
-        try {
-            pong.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("No PINGRESP", e);
-        }
     }
 
     public void publish(String topic, String payload, int qos, boolean retain) {
@@ -123,30 +68,19 @@ public final class MqttTestClient implements AutoCloseable {
     }
 
     /**
-     * Subscribes and waits for the SUBACK, sending SUBSCRIBE again when none comes within a second:
-     * Moquette 0.17 drops a SUBSCRIBE that arrives right after CONNACK (see IngestSubscriptionGuard).
+     * Subscribes and waits for the SUBACK.
      *
      * @return the QoS the broker granted, 128 for a refusal
      */
     public int subscribe(String filter, int qos) {
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            if (!client.isConnected()) {
-                // Moquette 0.17 closes a connection whose SUBSCRIBE came too early; a device reconnects.
-                await(client.connect(port, host));
-                pingRoundTrip();
-            }
-            CompletableFuture<Integer> granted = new CompletableFuture<>();
-            client.subscribeCompletionHandler(ack -> granted.complete(ack.grantedQoSLevels().get(0)));
-            await(client.subscribe(filter, qos));
-            try {
-                return granted.get(1, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                // SUBSCRIBE lost: send it again
-            } catch (Exception e) {
-                throw new AssertionError("Subscribing to " + filter + " failed", e);
-            }
+        CompletableFuture<Integer> granted = new CompletableFuture<>();
+        client.subscribeCompletionHandler(ack -> granted.complete(ack.grantedQoSLevels().get(0)));
+        await(client.subscribe(filter, qos));
+        try {
+            return granted.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("No SUBACK for " + filter, e);
         }
-        throw new AssertionError("No SUBACK for " + filter + " after 5 attempts");
     }
 
     /** Sends a SUBSCRIBE without waiting for its SUBACK. */
@@ -156,13 +90,18 @@ public final class MqttTestClient implements AutoCloseable {
 
     /** Publishes at QoS 1 and waits for the broker's PUBACK. */
     public void publishAcknowledged(String topic, String payload) {
+        publishAcknowledged(topic, Buffer.buffer(payload));
+    }
+
+    /** Publishes at QoS 1 and waits for the broker's PUBACK. */
+    public void publishAcknowledged(String topic, Buffer payload) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         client.publishCompletionHandler(id -> acked.complete(null));
-        await(client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
+        await(client.publish(topic, payload, MqttQoS.AT_LEAST_ONCE, false, false));
         try {
             acked.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("No PUBACK for " + topic + "=" + payload, e);
+            throw new AssertionError("No PUBACK for " + topic, e);
         }
     }
 

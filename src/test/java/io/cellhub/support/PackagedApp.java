@@ -51,8 +51,8 @@ public final class PackagedApp implements AutoCloseable {
     public static Map<String, String> externalBrokerEnv(int brokerPort, Path dataDir) {
         return Map.of(
                 "CELLHUB_BROKER_EMBEDDED", "false",
-                "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_HOST", "127.0.0.1",
-                "MP_MESSAGING_CONNECTOR_SMALLRYE_MQTT_PORT", String.valueOf(brokerPort),
+                "CELLHUB_MQTT_HOST", "127.0.0.1",
+                "CELLHUB_MQTT_PORT", String.valueOf(brokerPort),
                 "CELLHUB_BROKER_PORT", String.valueOf(FreePort.find()),
                 "CELLHUB_DATA_DIR", dataDir.toString(),
                 "CELLHUB_FLEET_ENABLED", "false");

@@ -1,0 +1,62 @@
+package io.cellhub.broker;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ServiceRegistry;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+
+import io.cellhub.topic.DeviceActivity;
+import io.cellhub.topic.RetainedChange;
+
+/**
+ * One running Apache ActiveMQ Artemis broker with CellHub's MQTT acceptor, data directory, users and
+ * event feed, through Artemis's public embedding API: its configuration, an MQTT interceptor
+ * ({@link PacketSizeLimit}, {@link RetainedChangeReporter}, {@link DeviceActivityReporter}) and broker
+ * plugins ({@link DeviceActivityReporter}, {@link PublishOrder}) registered before it starts, so no
+ * packet of any client passes unseen.
+ */
+final class ArtemisBroker implements AutoCloseable {
+
+    private final EmbeddedActiveMQ embedded;
+
+    private ArtemisBroker(EmbeddedActiveMQ embedded) {
+        this.embedded = embedded;
+    }
+
+    static ArtemisBroker start(BrokerConfig config, Path dataDir, Consumer<RetainedChange> retainedChanges,
+            Consumer<DeviceActivity> deviceActivity) throws Exception {
+        Files.createDirectories(dataDir);
+        BrokerUsers users = BrokerUsers.from(config.passwordFile(), config.allowAnonymous());
+        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ()
+                .setConfiguration(ArtemisSettings.of(config, dataDir, users.checksCredentials()))
+                .setSecurityManager(users);
+        embedded.createActiveMQServer();
+        ActiveMQServer server = embedded.getActiveMQServer();
+        DeviceActivityReporter devices = new DeviceActivityReporter(deviceActivity);
+        ServiceRegistry services = server.getServiceRegistry();
+        services.addIncomingInterceptor(new PacketSizeLimit(config.maxMessageSize()));
+        services.addIncomingInterceptor(new RetainedChangeReporter(retainedChanges));
+        services.addIncomingInterceptor(devices);
+        services.addOutgoingInterceptor(devices);
+        server.registerBrokerPlugin(devices);
+        server.registerBrokerPlugin(new PublishOrder(server));
+        server.start();
+        if (!server.isActive() || !server.getRemotingService().getAcceptor(ArtemisSettings.ACCEPTOR).isStarted()) {
+            embedded.stop();
+            throw new IllegalStateException("its MQTT listener did not start; the log above says why");
+        }
+        return new ArtemisBroker(embedded);
+    }
+
+    ActiveMQServer server() {
+        return embedded.getActiveMQServer();
+    }
+
+    @Override
+    public void close() throws Exception {
+        embedded.stop();
+    }
+}

@@ -1,0 +1,70 @@
+package io.cellhub.broker;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/**
+ * The embedded Apache ActiveMQ Artemis broker's configuration, made from {@code cellhub.broker.*}: one
+ * MQTT acceptor, persistence under {@code <data-dir>/broker}, and memory bounded by paging to disk.
+ */
+final class ArtemisSettings {
+
+    static final String ACCEPTOR = "mqtt";
+
+    private ArtemisSettings() {
+    }
+
+    static Configuration of(BrokerConfig config, Path dataDir, boolean checkCredentials) throws Exception {
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setName("cellhub-embedded-broker");
+        configuration.setPersistenceEnabled(true);
+        configuration.setJournalType(JournalType.NIO);
+        configuration.setJournalDirectory(dataDir.resolve("journal").toString());
+        configuration.setBindingsDirectory(dataDir.resolve("bindings").toString());
+        configuration.setPagingDirectory(dataDir.resolve("paging").toString());
+        configuration.setLargeMessagesDirectory(dataDir.resolve("large-messages").toString());
+        configuration.setNodeManagerLockDirectory(dataDir.toString());
+        // Two 10 MiB journal files to start with instead of Artemis's default pool, grown as needed.
+        configuration.setJournalMinFiles(2);
+        configuration.setJournalPoolFiles(4);
+        configuration.setSecurityEnabled(checkCredentials);
+        configuration.setJMXManagementEnabled(false);
+        // Artemis's critical analyzer logs (or halts the JVM) when a component stalls, such as during a
+        // long GC pause on a loaded two-core machine: CellHub's own health checks report what matters.
+        configuration.setCriticalAnalyzer(false);
+        // Artemis blocks producers once the disk is 90 % full by default, which on a laptop would stop
+        // every device's publishes without a word to the device; block only when the disk is full.
+        configuration.setMaxDiskUsage(100);
+        configuration.setGlobalMaxSize(config.maxMemory());
+        configuration.setGracefulShutdownEnabled(false);
+        configuration.addAcceptorConfiguration(ACCEPTOR, acceptorUri(config));
+        configuration.addAddressSetting("#", new AddressSettings()
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setMaxSizeBytes(-1)
+                .setAutoCreateAddresses(true)
+                .setAutoCreateQueues(true)
+                .setAutoDeleteAddresses(true)
+                .setAutoDeleteQueues(true)
+                // An MQTT message is delivered until its subscriber acknowledges it, however often that
+                // takes (CellHub restarting again and again): never moved aside after N attempts.
+                .setMaxDeliveryAttempts(-1)
+                // Per-address meters for a fleet of 100,000 topics would cost more than the messages.
+                .setEnableMetrics(false));
+        return configuration;
+    }
+
+    /**
+     * {@code tcp://host:port} for MQTT only, with the largest packet the broker accepts. Artemis's
+     * default keep-alive and its receive maximum (65,535) stay.
+     */
+    static String acceptorUri(BrokerConfig config) {
+        String host = config.host().contains(":") && !config.host().startsWith("[") ? "[" + config.host() + "]" : config.host();
+        return "tcp://" + host + ":" + config.port() + "?protocols=MQTT;maximumPacketSize=" + config.maxMessageSize()
+                + ";tcpNoDelay=true";
+    }
+}
