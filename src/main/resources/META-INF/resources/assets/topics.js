@@ -154,12 +154,17 @@ function insert(lvl, added) {
 
 /**
  * Small levels open their children by themselves (also children that appear later), as long as the
- * tree stays short; a node the user opened or closed stays as they left it.
+ * tree stays under AUTO_ROWS rows with them; a node the user opened or closed stays as they left it.
+ * So the demo fleet opens like a file tree, and a plant's ten lines of 1,000 sensors stay closed.
  */
 function autoOpen(lvl) {
   if (lvl.children > AUTO_OPEN || lvl.depth > 8) return;
+  let room = AUTO_ROWS - (layoutDue ? flatten().length : rows.length);
   for (const child of lvl.items) {
-    if (child.children > 0 && !child.open && !child.toggled && rows.length < AUTO_ROWS) open(child);
+    if (child.children > 0 && !child.open && !child.toggled && child.children <= room) {
+      room -= child.children;
+      open(child);
+    }
   }
 }
 
@@ -342,6 +347,9 @@ function onEvent(event) {
   if (!lvl || !lvl.loaded) return;
   const name = event.topic.slice(slash + 1);
   const lastLoaded = lvl.items[lvl.items.length - 1];
+  // Past the pages read so far the topic may be one the server has had all along: leave it and the
+  // counts to that page and to the refresh of the visible rows.
+  if (lvl.next !== null && lastLoaded && naturalCompare(name, lastLoaded.name) > 0) return;
   lvl.children++;
   if (parent) {
     parent.children = lvl.children;
@@ -356,10 +364,6 @@ function onEvent(event) {
   }
   shown.textContent = grouped(root.topics);
   empty.hidden = true;
-  if (lvl.next !== null && lastLoaded && naturalCompare(name, lastLoaded.name) > 0) {
-    relayout();
-    return;
-  }
   const added = node({ name, path: event.topic, children: 0, topics: 1, messages: event.count ?? 1, topic: null, retained: false },
     lvl.depth, lvl.owner);
   added.topic = event;
