@@ -20,8 +20,9 @@ import io.vertx.core.Future;
 
 /**
  * A fleet's worth of topics, published over real MQTT by one test device: 10,000 cells
- * ({@code robotcell1000..10999}: {@code temperature1}, {@code temperature2} and {@code status}
- * retained, {@code joints} as compact JSON; the average rule adds each cell's {@code avgtemperature})
+ * ({@code robotcell1000..10999}: {@code temperature1} and {@code temperature2}, {@code status}
+ * retained as devices set their last will, {@code joints} as compact JSON; the average rule adds each
+ * cell's {@code avgtemperature})
  * and a plant of 50,000 sensors ({@code plant1..5/line1..10/sensor1..1000}, so every line is a level of
  * 1,000 children). 100,000 topics in all, besides the demo fleet's. Published at QoS 0 in a paced burst
  * and then checked level by level through {@code /api/tree}: what the broker dropped (QoS 0 is at most
@@ -182,7 +183,7 @@ public final class FleetLoad implements AutoCloseable {
             case "joints" -> "{\"joint0\": " + (i % 360) + ", \"joint1\": " + (i * 7 % 360) + ", \"joint2\": " + (i * 13 % 360)
                     + ", \"joint3\": " + (i * 3 % 360) + ", \"joint4\": " + (i * 11 % 360) + ", \"joint5\": " + (i * 5 % 360) + "}";
             default -> String.format(Locale.ROOT, "%.1f", 18 + (i * 37 % 120) / 10.0);
-        }, !suffix.equals("joints"));
+        }, suffix.equals("status"));
     }
 
     /** QoS 0 at about 10,000 messages a second, in windows of 500 whose last write is awaited. */
