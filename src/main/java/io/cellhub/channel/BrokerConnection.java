@@ -85,6 +85,7 @@ public final class BrokerConnection implements AutoCloseable {
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile boolean warnedUnreachable;
+    private volatile boolean reading = true;
 
     public BrokerConnection(MqttSettings settings, Options options) {
         this.settings = settings;
@@ -126,6 +127,18 @@ public final class BrokerConnection implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to the MQTT broker at " + address()));
         }
         return current.publish(message);
+    }
+
+    /**
+     * Stops ({@code false}) or restarts reading from the broker; a stop holds across reconnects until
+     * reading is restarted. Messages already read are still delivered. Callable from any thread.
+     */
+    public void setReading(boolean read) {
+        reading = read;
+        BrokerLink current = link;
+        if (current != null && connected) {
+            current.setReading(read);
+        }
     }
 
     public boolean isConnected() {
@@ -204,6 +217,9 @@ public final class BrokerConnection implements AutoCloseable {
                     return null;
                 });
             }
+        }
+        if (!reading) {
+            from.setReading(false);
         }
         listeners.forEach(listener -> listener.connected(new Connected(from.version(), sessionPresent)));
         firstConnection.complete(null);

@@ -29,4 +29,11 @@ interface BrokerLink {
     CompletableFuture<Void> publish(OutboundPublish message);
 
     CompletableFuture<Void> disconnect();
+
+    /**
+     * Stops or restarts reading from the socket ({@link SocketReads}).
+     *
+     * @return whether it was applied; {@code false} while not connected
+     */
+    boolean setReading(boolean read);
 }

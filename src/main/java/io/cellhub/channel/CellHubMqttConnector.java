@@ -19,6 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.jboss.logging.Logger;
 
+import io.cellhub.topic.Backlogs;
 import io.smallrye.reactive.messaging.annotations.ConnectorAttribute;
 import io.smallrye.reactive.messaging.annotations.ConnectorAttribute.Direction;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
@@ -71,15 +72,27 @@ public class CellHubMqttConnector implements InboundConnector, OutboundConnector
     private final MqttSettings settings;
     private final Map<String, String> channelByClientId = new ConcurrentHashMap<>();
     private final List<BrokerConnection> connections = new CopyOnWriteArrayList<>();
+    private final List<BrokerConnection> incoming = new CopyOnWriteArrayList<>();
     /** The channels with {@code health-enabled} (the default). */
     private final List<ChannelHealth> reporting = new CopyOnWriteArrayList<>();
 
     private final Event<ChannelConnected> connected;
 
-    public CellHubMqttConnector(MqttSettings settings, Config config, Event<ChannelConnected> connected) {
+    public CellHubMqttConnector(MqttSettings settings, Config config, Event<ChannelConnected> connected, Backlogs backlogs) {
         this.settings = settings;
         this.connected = connected;
         warnAboutLegacyKeys(config);
+        backlogs.onHold(this::holdIncoming);
+    }
+
+    /**
+     * CellHub's back-pressure: while one of its backlogs is full, the incoming channels stop reading
+     * from the broker (see {@link Backlogs}).
+     */
+    private void holdIncoming(boolean hold) {
+        for (BrokerConnection connection : incoming) {
+            connection.setReading(!hold);
+        }
     }
 
     @Override
@@ -95,6 +108,7 @@ public class CellHubMqttConnector implements InboundConnector, OutboundConnector
                 channel.getOptionalValue("persistent-session", Boolean.class).orElse(false),
                 channel.getOptionalValue("session-expiry", Duration.class).orElse(Duration.ofDays(1)),
                 channel.getOptionalValue("receive-maximum", Integer.class).orElse(0), Optional.empty(), true));
+        incoming.add(connection);
         IncomingMqttStream stream = new IncomingMqttStream(name, connection, subscription, connected::fireAsync);
         if (channel.getOptionalValue("health-enabled", Boolean.class).orElse(true)) {
             reporting.add(stream);

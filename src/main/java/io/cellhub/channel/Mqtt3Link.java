@@ -114,4 +114,9 @@ final class Mqtt3Link implements BrokerLink {
     public CompletableFuture<Void> disconnect() {
         return client.disconnect();
     }
+
+    @Override
+    public boolean setReading(boolean read) {
+        return SocketReads.set(client, read);
+    }
 }

@@ -168,4 +168,9 @@ final class Mqtt5Link implements BrokerLink {
     public CompletableFuture<Void> disconnect() {
         return client.disconnect();
     }
+
+    @Override
+    public boolean setReading(boolean read) {
+        return SocketReads.set(client, read);
+    }
 }

@@ -16,6 +16,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.cellhub.channel.OutboundPublish;
+import io.cellhub.topic.Backlog;
+import io.cellhub.topic.Backlogs;
 import io.cellhub.topic.InvalidTopicException;
 import io.cellhub.topic.RejectionReason;
 import io.cellhub.topic.RetainedChange;
@@ -25,15 +27,17 @@ import io.cellhub.topic.TrafficMetrics;
 /**
  * The one way out of CellHub: checks a message, sends it through the {@code mqtt-out} channel and
  * completes once the broker has it: at QoS 1/2 when the broker acknowledged it (PUBACK/PUBCOMP), at
- * QoS 0 when it is written to the connection (the {@code cellhub-mqtt} sink acks then).
+ * QoS 0 when it is written to the connection (the {@code cellhub-mqtt} sink acks then). What is sent
+ * and not yet settled is the {@code publish} {@link Backlog}: when the output cannot keep up, ingest
+ * stops reading instead of anything being dropped.
  */
 @Singleton
 public class MqttPublisher {
 
     /**
-     * Messages the channel holds while the sink catches up. The processors run on the ingest event
-     * loop and emit a whole read's worth of output at once, and after a pause (GC, JIT, a slow
-     * broker) a read can be thousands of messages; past this bound a publish is refused and counted.
+     * Messages the channel can hold while the sink catches up: a hard bound on memory, far above the
+     * {@linkplain PublishConfig#backlog() backlog} at which ingest stops reading. Only when that stop
+     * cannot work (an HTTP client publishing faster than the broker takes) is a publish refused here.
      */
     static final int BUFFERED_MESSAGES = 65_536;
 
@@ -41,13 +45,15 @@ public class MqttPublisher {
     private final PublishConfig config;
     private final TrafficMetrics metrics;
     private final Event<RetainedChange> retainedChanges;
+    private final Backlog backlog;
 
     public MqttPublisher(@Channel("mqtt-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = MqttPublisher.BUFFERED_MESSAGES) Emitter<byte[]> out,
-            PublishConfig config, TrafficMetrics metrics, Event<RetainedChange> retainedChanges) {
+            PublishConfig config, TrafficMetrics metrics, Event<RetainedChange> retainedChanges, Backlogs backlogs) {
         this.out = out;
         this.config = config;
         this.metrics = metrics;
         this.retainedChanges = retainedChanges;
+        this.backlog = backlogs.create("publish", config.backlog());
     }
 
     /**
@@ -77,6 +83,8 @@ public class MqttPublisher {
     private CompletableFuture<Void> send(OutgoingMessage message) {
         check(message);
         CompletableFuture<Void> accepted = new CompletableFuture<>();
+        backlog.add();
+        accepted.whenComplete((ok, failure) -> backlog.remove());
         byte[] payload = message.payload().toByteArray();
         Message<byte[]> mqtt = new OutboundMqttMessage(payload,
                 new OutboundPublish(message.topic(), payload, message.qos(), message.retain(), message.properties()), accepted);

@@ -15,4 +15,12 @@ public interface PublishConfig {
     /** How long a publish may wait for the broker connection before it is refused with 503. */
     @WithDefault("10s")
     Duration timeout();
+
+    /**
+     * Messages handed to the output connection and not yet written (QoS 0) or acknowledged (QoS 1/2)
+     * at which ingest stops reading from the broker until half of them are done: CellHub slows its
+     * input down to its output instead of dropping what it computed.
+     */
+    @WithDefault("8192")
+    int backlog();
 }

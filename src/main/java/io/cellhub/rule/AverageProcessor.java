@@ -27,8 +27,9 @@ import io.cellhub.topic.TopicSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The notebook's first exercise for a whole fleet: every configured average rule, fed from the
- * {@code topics} stream. Each number is read once per message, whatever the number of rules.
+ * The notebook's first exercise for a whole fleet: every configured average rule, a {@link TopicListener}
+ * that {@code MqttIngest} calls with each message. Each number is read once per message, whatever the
+ * number of rules.
  */
 @Singleton
 public class AverageProcessor implements TopicListener {

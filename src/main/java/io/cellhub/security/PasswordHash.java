@@ -11,12 +11,15 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * Password hashes as {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} (base64), from the JDK alone.
  * {@code java -cp 'target/quarkus-app/app/*' io.cellhub.security.PasswordHash <password>} prints one
- * for {@code cellhub.security.users.<name>.password-hash}.
+ * for {@code cellhub.security.users.<name>.password-hash}. New hashes use {@link #ITERATIONS} (OWASP's
+ * 2023 figure for PBKDF2-HMAC-SHA256); a hash is always checked with the iteration count it carries,
+ * so hashes made with fewer (210,000 before) keep verifying.
  */
 public final class PasswordHash {
 
     static final String SCHEME = "pbkdf2-sha256";
-    private static final int ITERATIONS = 210_000;
+    /** Iterations of every new hash: OWASP's Password Storage Cheat Sheet asks for 600,000 or more. */
+    public static final int ITERATIONS = 600_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private PasswordHash() {
@@ -31,14 +34,24 @@ public final class PasswordHash {
 
     /** @throws IllegalArgumentException when {@code hash} is not in this format */
     public static boolean matches(String password, String hash) {
+        String[] parts = parts(hash);
+        byte[] expected = Base64.getDecoder().decode(parts[3]);
+        byte[] actual = derive(password, Base64.getDecoder().decode(parts[2]), Integer.parseInt(parts[1]));
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    /** The iteration count {@code hash} was made with. */
+    static int iterations(String hash) {
+        return Integer.parseInt(parts(hash)[1]);
+    }
+
+    private static String[] parts(String hash) {
         String[] parts = hash.split("\\$");
         if (parts.length != 4 || !parts[0].equals(SCHEME)) {
             throw new IllegalArgumentException("Not a " + SCHEME + " password hash. Create one with: java -cp "
                     + "'target/quarkus-app/app/*' io.cellhub.security.PasswordHash <password>");
         }
-        byte[] expected = Base64.getDecoder().decode(parts[3]);
-        byte[] actual = derive(password, Base64.getDecoder().decode(parts[2]), Integer.parseInt(parts[1]));
-        return MessageDigest.isEqual(expected, actual);
+        return parts;
     }
 
     private static byte[] derive(String password, byte[] salt, int iterations) {

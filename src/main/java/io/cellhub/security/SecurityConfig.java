@@ -24,6 +24,14 @@ public interface SecurityConfig {
     @WithDefault("8h")
     Duration sessionTimeout();
 
+    /**
+     * When the session and CSRF cookies carry {@code Secure}: {@code auto} when the request came over
+     * TLS (directly, or through a proxy Quarkus trusts per {@code quarkus.http.proxy.*}), {@code always},
+     * or {@code never}.
+     */
+    @WithDefault("auto")
+    CookieSecure cookieSecure();
+
     interface User {
 
         /** {@code viewer} or {@code operator}. */

@@ -44,6 +44,11 @@ public class UserDirectory {
     private record Verified(Role role, long until) {
     }
 
+    /** A hash made once, on first need, for the PBKDF2 run an unknown username costs. */
+    private static final class NotAUser {
+        static final String HASH = PasswordHash.hash("not-a-user");
+    }
+
     public UserDirectory(SecurityConfig config, CellHubConfig cellhub) {
         config.users().forEach((name, user) -> {
             if (user.passwordHash().isEmpty() && user.password().isEmpty()) {
@@ -64,7 +69,7 @@ public class UserDirectory {
         Account account = accounts.get(username);
         if (account == null) {
             // Same work as for a real user, so timing does not tell which names exist.
-            PasswordHash.matches(password, PasswordHash.hash("not-a-user"));
+            PasswordHash.matches(password, NotAUser.HASH);
             return Optional.empty();
         }
         String key = username + '\u0000' + sha256(password);

@@ -17,9 +17,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.interceptor.Interceptor;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.cellhub.ingest.IngestConfig;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.rule.AverageProcessor;
@@ -72,8 +72,7 @@ public class SnapshotService {
 
     public SnapshotService(SnapshotStore store, SnapshotConfig config, LiveTopics topics, TrafficMetrics traffic,
             AverageProcessor averages, HandoffProcessor handoffs, MqttPublisher publisher, RetainedMirror mirror,
-            @ConfigProperty(name = "cellhub.ingest.client-id") String clientId,
-            @ConfigProperty(name = "cellhub.ingest.filter") String filter) {
+            IngestConfig ingest) {
         this.store = store;
         this.config = config;
         this.topics = topics;
@@ -82,8 +81,8 @@ public class SnapshotService {
         this.handoffs = handoffs;
         this.publisher = publisher;
         this.mirror = mirror;
-        this.clientId = clientId;
-        this.filter = filter;
+        this.clientId = ingest.clientId();
+        this.filter = ingest.filter();
     }
 
     public Summary take(Trigger trigger, String label) throws SQLException {

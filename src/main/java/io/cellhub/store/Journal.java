@@ -17,6 +17,8 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.cellhub.topic.Backlog;
+import io.cellhub.topic.Backlogs;
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
@@ -37,13 +39,13 @@ import io.quarkus.runtime.StartupEvent;
  * When the database fails, the writer keeps its batch and retries with backoff; no PUBACK goes out,
  * so the broker stops sending once its in-flight window for CellHub is full and holds the rest.
  * Unacknowledged QoS 1 messages are what the broker redelivers after a crash: nothing acknowledged
- * is lost, and duplicates are bounded by that window. QoS 0 messages carry no such promise: beyond
- * {@link #QOS0_QUEUE_LIMIT} waiting rows they are dropped and counted.
+ * is lost, and duplicates are bounded by that window. QoS 0 messages need no PUBACK, so nothing
+ * stops the broker for them: waiting QoS 0 rows are the {@code journal} {@link Backlog}, and at
+ * {@code cellhub.journal.backlog} of them ingest stops reading until the writer has caught up
+ * halfway. None is dropped.
  */
 @Singleton
 public class Journal implements DurableLog {
-
-    static final int QOS0_QUEUE_LIMIT = 100_000;
 
     private static final Logger LOG = Logger.getLogger(Journal.class);
     private static final long MAX_BACKOFF_MILLIS = 2_000;
@@ -57,20 +59,19 @@ public class Journal implements DurableLog {
     private final List<TopicFilter> filters;
     private final Counter written;
     private final Counter failedWrites;
-    private final Counter droppedQos0;
+    private final Backlog qos0Backlog;
     private final Timer commitLag;
     private volatile boolean running;
     private Thread writer;
 
-    public Journal(AgroalDataSource dataSource, JournalConfig config, MeterRegistry registry) {
+    public Journal(AgroalDataSource dataSource, JournalConfig config, MeterRegistry registry, Backlogs backlogs) {
         this.dataSource = dataSource;
         this.config = config;
         this.filters = config.filters().stream().map(TopicFilter::parse).toList();
         this.written = Counter.builder("cellhub.journal.rows").description("Rows committed to the journal").register(registry);
         this.failedWrites = Counter.builder("cellhub.journal.write.failures")
                 .description("Journal batches that failed and were retried").register(registry);
-        this.droppedQos0 = Counter.builder("cellhub.journal.dropped")
-                .description("QoS 0 messages not journaled because the writer was too far behind").register(registry);
+        this.qos0Backlog = backlogs.create("journal", config.backlog());
         this.commitLag = Timer.builder("cellhub.journal.commit.lag")
                 .description("Time from receipt to commit of the oldest row of each committed batch")
                 .register(registry);
@@ -115,9 +116,8 @@ public class Journal implements DurableLog {
         if (!running) {
             return;
         }
-        if (message.qos() == 0 && queue.size() >= QOS0_QUEUE_LIMIT) {
-            droppedQos0.increment();
-            return;
+        if (message.qos() == 0) {
+            qos0Backlog.add();
         }
         queue.add(new Pending(message, whenDurable));
     }
@@ -138,7 +138,12 @@ public class Journal implements DurableLog {
                 write(batch);
                 written.increment(batch.size());
                 commitLag.record(Duration.between(batch.get(0).message().receivedAt(), Instant.now()));
-                batch.forEach(pending -> pending.whenDurable().run());
+                for (Pending pending : batch) {
+                    if (pending.message().qos() == 0) {
+                        qos0Backlog.remove();
+                    }
+                    pending.whenDurable().run();
+                }
                 batch.clear();
                 backoff = 50;
             } catch (SQLException e) {

@@ -24,4 +24,12 @@ public interface JournalConfig {
     /** Most rows written in one transaction. */
     @WithDefault("1000")
     int batchSize();
+
+    /**
+     * QoS 0 messages waiting for the journal at which ingest stops reading from the broker until half
+     * of them are written. (QoS 1/2 messages need no such bound: their PUBACK waits for the commit, so
+     * the broker stops at CellHub's Receive Maximum.)
+     */
+    @WithDefault("20000")
+    int backlog();
 }

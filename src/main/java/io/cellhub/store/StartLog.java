@@ -23,6 +23,7 @@ public class StartLog {
     private final MqttSettings broker;
     private final BrokerConfig brokerConfig;
     private final String version;
+    private final String database;
     private volatile ServiceStart current;
 
     public StartLog(MqttSettings broker, BrokerConfig brokerConfig, DatabaseConfig database,
@@ -31,8 +32,9 @@ public class StartLog {
         this.broker = broker;
         this.brokerConfig = brokerConfig;
         this.version = version;
+        this.database = DatabaseUrl.redacted(jdbcUrl);
         LOG.infof("Database: %s (embedded PostgreSQL port setting cellhub.database.port=%d applies only without "
-                + "quarkus.datasource.jdbc.url)", DatabaseUrl.redacted(jdbcUrl), database.port());
+                + "quarkus.datasource.jdbc.url)", this.database, database.port());
     }
 
     @Transactional
@@ -45,6 +47,11 @@ public class StartLog {
         start.persist();
         current = start;
         LOG.debugf("Recorded start #%d", start.id);
+    }
+
+    /** The database CellHub runs against: its JDBC URL without credentials. */
+    public String database() {
+        return database;
     }
 
     public ServiceStart current() {

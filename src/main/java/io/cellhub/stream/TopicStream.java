@@ -31,13 +31,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Fans the {@code topics} stream out to browsers. Ingest only drops each message into a map of
- * the latest value per topic, so it never waits on a browser and costs the same with a hundred
- * clients as with one. Every {@code cellhub.sse.min-interval} a tick selects the changed topics once
- * per distinct set of filters, encodes each selected topic once (a topic no client follows is never
- * encoded: with a fleet's thousands of changes per tick and pages that follow only what they show,
- * that is most of them), joins the events once per set and hands each client its batch on the
- * client's own event loop.
+ * Fans ingested messages out to browsers: a {@link TopicListener} that {@code MqttIngest} calls with
+ * each message. It only drops each message into a map of the latest value per topic, so ingest never
+ * waits on a browser and costs the same with a hundred clients as with one. Every
+ * {@code cellhub.sse.min-interval} a tick selects the changed topics once per distinct set of
+ * filters, encodes each selected topic once (a topic no client follows is never encoded: with a
+ * fleet's thousands of changes per tick and pages that follow only what they show, that is most of
+ * them), joins the events once per set and hands each client its batch on the client's own event loop.
  */
 @Singleton
 public class TopicStream implements TopicListener {

@@ -7,14 +7,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.cellhub.channel.BrokerConnection;
 import io.cellhub.channel.ConnectedChannels;
 import io.cellhub.channel.MqttSettings;
 import io.cellhub.broker.BrokerConfig;
-import io.cellhub.store.DatabaseUrl;
 import io.cellhub.store.ServiceStart;
 import io.cellhub.store.StartLog;
 import io.cellhub.stream.TopicStream;
@@ -41,12 +39,10 @@ public class StatusResource {
     private final LiveTopics topics;
     private final TrafficMetrics traffic;
     private final TopicStream stream;
-    private final String database;
     private final ConnectedChannels channels;
 
     public StatusResource(StartLog startLog, MqttSettings broker, BrokerConfig brokerConfig, LiveTopics topics,
-            TrafficMetrics traffic, TopicStream stream, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
-            ConnectedChannels channels) {
+            TrafficMetrics traffic, TopicStream stream, ConnectedChannels channels) {
         this.channels = channels;
         this.startLog = startLog;
         this.broker = broker;
@@ -54,7 +50,6 @@ public class StatusResource {
         this.topics = topics;
         this.traffic = traffic;
         this.stream = stream;
-        this.database = DatabaseUrl.redacted(jdbcUrl);
     }
 
     @GET
@@ -62,7 +57,7 @@ public class StatusResource {
     public Status status() {
         ServiceStart current = startLog.current();
         return new Status(current.version, current.startedAt, startLog.count(), BrokerConnection.address(broker),
-                brokerConfig.embedded(), database, topics.size(), traffic.receivedCount(), traffic.publishedCount(),
+                brokerConfig.embedded(), startLog.database(), topics.size(), traffic.receivedCount(), traffic.publishedCount(),
                 stream.clientCount(), channels.mqttVersion("mqtt-in").orElse(null));
     }
 }

@@ -21,7 +21,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.cellhub.stream.StreamClientView;
 import io.cellhub.stream.TopicStream;
 
-/** The clients of {@code GET /api/stream} (a Vert.x route, documented in the README). */
+/** The clients of {@code GET /api/stream} (a Vert.x route, documented in docs/OPERATIONS.md). */
 @Path("/api/stream/clients")
 @Produces(MediaType.APPLICATION_JSON)
 public class StreamResource {

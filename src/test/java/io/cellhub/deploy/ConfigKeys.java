@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -97,6 +99,29 @@ final class ConfigKeys {
             }
         }
         return Pattern.compile(regex.toString());
+    }
+
+    /**
+     * Every key of CellHub's own {@code @ConfigMapping}s, a map key as {@code *}, with its
+     * default: the value {@code application.properties} gives it outside any profile, else the mapping's
+     * {@code @WithDefault}, else null.
+     */
+    static Map<String, String> cellHubKeysWithDefaults() {
+        Properties properties = applicationProperties();
+        Map<String, String> defaults = new TreeMap<>();
+        for (Class<?> type : cellHubMappings()) {
+            ConfigMapping mapping = type.getAnnotation(ConfigMapping.class);
+            ConfigMappings.getProperties(ConfigClass.configClass(type, mapping.prefix())).forEach((name, property) -> {
+                // A list is one key, also settable per element as key[0], key[1]...
+                String key = name.replace("[*]", "");
+                String fromMapping = property.hasDefaultValue() ? property.getDefaultValue() : null;
+                String value = properties.getProperty(key, fromMapping);
+                if (value != null || !defaults.containsKey(key)) {
+                    defaults.put(key, value);
+                }
+            });
+        }
+        return defaults;
     }
 
     private static Set<String> mappingKeys(Class<?> type) {

@@ -9,14 +9,18 @@ import io.cellhub.support.MqttTestClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** CellHub with the embedded broker off, against Debian's Mosquitto. */
+/**
+ * CellHub with the embedded broker off, against Debian's Mosquitto. The publish backlog is small, so
+ * that a burst makes CellHub hold its ingest often (back-pressure exercised by every test here).
+ */
 public class ExternalMosquittoProfile implements QuarkusTestProfile {
 
     static Mosquitto mosquitto;
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("cellhub.broker.embedded", "false", "cellhub.retained.scan-every", "1s");
+        return Map.of("cellhub.broker.embedded", "false", "cellhub.retained.scan-every", "1s",
+                "cellhub.publish.backlog", "64");
     }
 
     @Override

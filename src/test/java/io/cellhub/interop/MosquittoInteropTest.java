@@ -179,6 +179,47 @@ public class MosquittoInteropTest {
     }
 
     /**
+     * A full-speed QoS 0 burst that outruns CellHub's output (a publish backlog of 64 here): CellHub
+     * stops reading from Mosquitto while its output catches up, and every average it computes
+     * reaches the broker, none dropped (issue 18).
+     */
+    @Test
+    @Order(3)
+    void aQos0BurstFasterThanTheOutputIsHeldBackAndNoAverageIsDropped() throws Exception {
+        int cells = 50;
+        int rounds = 200;
+        double holdsBefore = holds();
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (MqttTestClient sink = MqttTestClient.connect(port(), "mosq-burst-sink");
+                MqttTestClient device = MqttTestClient.connect(port(), "mosq-burst-device")) {
+            sink.subscribe("+/avgtemperature", 1);
+            io.vertx.core.Future<Integer> last = null;
+            for (int round = 0; round < rounds; round++) {
+                for (int cell = 0; cell < cells; cell++) {
+                    // each input a distinct value, so each average is distinct: 2 * round + 0.5 for round > 0
+                    last = device.publishAsync("burstcell" + cell + "/temperature1", String.valueOf(2 * round), 0);
+                    last = device.publishAsync("burstcell" + cell + "/temperature2", String.valueOf(2 * round + 1), 0);
+                }
+            }
+            MqttTestClient.awaitWritten(last);
+            int expected = cells * (2 * rounds - 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (seen.size() < expected && System.nanoTime() < deadline) {
+                MqttTestClient.Received received = sink.poll(Duration.ofSeconds(5));
+                if (received == null) {
+                    break;
+                }
+                if (received.topic().startsWith("burstcell") && received.topic().endsWith("/avgtemperature")) {
+                    seen.add(received.topic() + " " + received.payload());
+                }
+            }
+            assertThat(seen).as("distinct averages that reached Mosquitto").hasSize(expected);
+        }
+        assertThat(holds() - holdsBefore).as("times ingest was held").isPositive();
+        assertThat(given().get("/q/metrics").asString()).doesNotContain("SRMSG00034");
+    }
+
+    /**
      * Over MQTT 5 live deliveries keep the publisher's RETAIN flag (Retain As Published): a retained
      * publish, and the zero-length one that clears it, reach the mirror at once, without a rescan.
      */
@@ -228,6 +269,10 @@ public class MosquittoInteropTest {
     /** Whether CellHub speaks MQTT 5 with this Mosquitto (its profile may insist on 3.1.1). */
     protected boolean mqtt5() {
         return true;
+    }
+
+    private static double holds() {
+        return PrometheusText.value(given().get("/q/metrics").asString(), "cellhub_ingest_holds_started_total");
     }
 
     private static double rejected() {

@@ -103,6 +103,15 @@ class SecurityTest {
     }
 
     @Test
+    void withoutQuarkusProxySettingsAForwardedProtoHeaderLeavesCookiesWithoutSecure() {
+        Response form = given().header("X-Forwarded-Proto", "https").when().get("/login");
+        Response login = SecureCookieTest.logIn(form, "X-Forwarded-Proto", "https");
+        assertThat(login.statusCode()).isEqualTo(303);
+        assertThat(SecureCookieTest.setCookie(form, LoginPage.CSRF_COOKIE)).doesNotContainIgnoringCase("secure");
+        assertThat(SecureCookieTest.setCookie(login, SessionCookies.NAME)).contains("HttpOnly").doesNotContainIgnoringCase("secure");
+    }
+
+    @Test
     void loginNeverRedirectsToAnotherSite() {
         assertThat(LoginPage.safeNext("//evil.example/x")).isEqualTo("/");
         assertThat(LoginPage.safeNext("https://evil.example")).isEqualTo("/");
@@ -119,7 +128,7 @@ class SecurityTest {
         given().when().get("/q/health/live").then().header("X-Frame-Options", equalTo("DENY"));
     }
 
-    private static String csrfToken(String html) {
+    static String csrfToken(String html) {
         Matcher matcher = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(html);
         assertThat(matcher.find()).as("CSRF token in the login form").isTrue();
         return matcher.group(1);

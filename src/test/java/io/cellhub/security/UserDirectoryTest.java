@@ -86,6 +86,11 @@ class UserDirectoryTest {
             public Duration sessionTimeout() {
                 return Duration.ofHours(8);
             }
+
+            @Override
+            public CookieSecure cookieSecure() {
+                return CookieSecure.AUTO;
+            }
         };
     }
 }
