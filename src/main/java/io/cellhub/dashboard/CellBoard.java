@@ -25,23 +25,20 @@ import io.cellhub.rule.HandoffProcessor;
 import io.cellhub.rule.Rule;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
-import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
 
 /**
- * Reads the fleet out of the live topic state. A cell is any topic prefix that carries one of the
- * average rules' inputs or outputs, a {@code status}, or joints: the compact {@code joints} JSON
- * object or the flattened {@code joints/N} topics, whichever arrived last.
+ * Draws cells as cards out of the live topic state: the average rules' readings with their recent
+ * numbers, the status, and the joints from the compact {@code joints} JSON object or the flattened
+ * {@code joints/N} topics, whichever arrived last. {@link CellIndex} knows which cells there are.
  */
 @ApplicationScoped
 public class CellBoard {
 
     static final String STATUS = "status";
     static final String JOINTS = "joints";
-    private static final Pattern FLAT_JOINT = Pattern.compile("(.+)/joints/(\\d+)");
     private static final Pattern JSON_JOINT = Pattern.compile("\\D*(\\d+)");
-    private static final Pattern DIGITS = Pattern.compile("\\d+");
 
     private final LiveTopics topics;
     private final AverageProcessor averages;
@@ -68,33 +65,21 @@ public class CellBoard {
         return List.copyOf(suffixes);
     }
 
-    public List<CellCard> cells() {
-        List<String> suffixes = suffixes(readingSuffixes());
-        Map<String, Map<String, TopicSnapshot>> byCell = new TreeMap<>(
-                Comparator.comparing(CellBoard::naturalKey).thenComparing(Comparator.naturalOrder()));
-        for (TopicSnapshot snapshot : topics.list(TopicFilter.ALL)) {
-            String topic = snapshot.topic();
-            Matcher flat = FLAT_JOINT.matcher(topic);
-            if (flat.matches()) {
-                byCell.computeIfAbsent(flat.group(1), c -> new LinkedHashMap<>()).put(JOINTS + "/" + flat.group(2), snapshot);
-                continue;
-            }
-            for (String suffix : suffixes) {
-                if (topic.length() > suffix.length() + 1 && topic.endsWith("/" + suffix)) {
-                    String cell = topic.substring(0, topic.length() - suffix.length() - 1);
-                    byCell.computeIfAbsent(cell, c -> new LinkedHashMap<>()).put(suffix, snapshot);
-                    break;
-                }
-            }
+    /** The card of one cell, from the live state of the topics it has. */
+    public CellCard card(CellTopics cell, String state) {
+        Map<String, TopicSnapshot> found = new LinkedHashMap<>();
+        for (String suffix : cell.suffixes()) {
+            topics.get(cell.name() + "/" + suffix).ifPresent(snapshot -> found.put(suffix, snapshot));
         }
-        List<CellCard> cards = new ArrayList<>(byCell.size());
-        byCell.forEach((cell, found) -> cards.add(card(cell, found)));
-        return cards;
+        for (int index : cell.flatJoints()) {
+            topics.get(cell.name() + "/" + JOINTS + "/" + index).ifPresent(snapshot -> found.put(JOINTS + "/" + index, snapshot));
+        }
+        return card(cell.name(), found, state);
     }
 
     /** An empty card with every reading, which the page copies for cells that appear while it is open. */
     public CellCard blank() {
-        return card("", Map.of());
+        return card("", Map.of(), "unknown");
     }
 
     public List<ChainCard> chains() {
@@ -105,14 +90,7 @@ public class CellBoard {
         }).toList())).toList();
     }
 
-    private static List<String> suffixes(List<String> readings) {
-        List<String> all = new ArrayList<>(readings);
-        all.add(STATUS);
-        all.add(JOINTS);
-        return all;
-    }
-
-    private CellCard card(String cell, Map<String, TopicSnapshot> found) {
+    private CellCard card(String cell, Map<String, TopicSnapshot> found, String state) {
         List<CellCard.Reading> readings = new ArrayList<>();
         for (Rule rule : averages.rules()) {
             List<String> suffixes = new ArrayList<>(rule.inputs());
@@ -129,7 +107,7 @@ public class CellBoard {
         TopicSnapshot status = found.get(STATUS);
         Instant lastSeen = found.values().stream().map(s -> s.last().receivedAt()).max(Comparator.naturalOrder()).orElse(null);
         return new CellCard(cell, status == null ? "unknown" : status.last().payload().text().orElse("unknown").strip(),
-                lastSeen, readings, cell + "/" + JOINTS, joints(found));
+                state, lastSeen, readings, cell + "/" + JOINTS, joints(found));
     }
 
     private String points(String topic) {
@@ -184,16 +162,4 @@ public class CellBoard {
         return joints;
     }
 
-    /** Sorts robotcell2 before robotcell10. */
-    static String naturalKey(String name) {
-        Matcher digits = DIGITS.matcher(name);
-        StringBuilder key = new StringBuilder();
-        int last = 0;
-        while (digits.find()) {
-            key.append(name, last, digits.start()).append(String.format("%020d", Long.parseLong(
-                    digits.group().length() > 18 ? digits.group().substring(0, 18) : digits.group())));
-            last = digits.end();
-        }
-        return key.append(name.substring(last)).toString();
-    }
 }

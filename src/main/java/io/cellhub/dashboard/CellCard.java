@@ -7,11 +7,13 @@ import io.quarkus.qute.TemplateData;
 
 /**
  * One robot cell as the Cells page draws it. {@code status} is the payload of the cell's
- * {@code status} topic ({@code online}, {@code offline}) or {@code unknown}.
+ * {@code status} topic ({@code online}, {@code offline}) or {@code unknown}; {@code state} is what
+ * the fleet summary counts it as: {@code online}, {@code stale} (silent for
+ * {@code cellhub.dashboard.stale-after}), {@code offline} or {@code unknown}.
  */
 @TemplateData
-public record CellCard(String name, String status, Instant lastSeen, List<Reading> readings, String jointsTopic,
-        List<Joint> joints) {
+public record CellCard(String name, String status, String state, Instant lastSeen, List<Reading> readings,
+        String jointsTopic, List<Joint> joints) {
 
     /**
      * A reading with its recent numbers, oldest first, space-separated for the sparkline. {@code rule}
@@ -32,12 +34,4 @@ public record CellCard(String name, String status, Instant lastSeen, List<Readin
         }
     }
 
-    /** {@code online}, {@code offline} or {@code unknown}, for the status badge's colour. */
-    public String statusClass() {
-        return switch (status.toLowerCase(java.util.Locale.ROOT)) {
-            case "online" -> "online";
-            case "offline" -> "offline";
-            default -> "unknown";
-        };
-    }
 }

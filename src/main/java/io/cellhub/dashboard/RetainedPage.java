@@ -1,5 +1,6 @@
 package io.cellhub.dashboard;
 
+import java.sql.SQLException;
 import java.util.List;
 
 import jakarta.ws.rs.DefaultValue;
@@ -11,21 +12,25 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.cellhub.store.RetainedMessage;
 import io.cellhub.store.RetainedMirror;
 import io.cellhub.topic.TopicFilter;
-import io.cellhub.web.RetainedResource.RetainedView;
+import io.cellhub.web.Paging;
 import io.cellhub.web.RetainedResource;
+import io.cellhub.web.RetainedResource.RetainedView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
-/** {@code /retained}: the retained messages from the mirror, with clear and restore. */
+/** {@code /retained}: the retained messages from the mirror, a page at a time, with clear and restore. */
 @Path("/retained")
 @Produces(MediaType.TEXT_HTML)
 public class RetainedPage {
 
+    static final int ROWS = 100;
+
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance retained(String filter, List<RetainedView> messages, Counters counters);
+        static native TemplateInstance retained(String filter, List<RetainedView> messages, PageLinks pages, Counters counters);
     }
 
     private final RetainedMirror mirror;
@@ -38,9 +43,14 @@ public class RetainedPage {
 
     @GET
     @Operation(hidden = true)
-    public TemplateInstance retained(@QueryParam("filter") @DefaultValue("#") String filter) {
+    public TemplateInstance retained(@QueryParam("filter") @DefaultValue("#") String filter,
+            @QueryParam("cursor") String cursor) throws SQLException {
         TopicFilter parsed = TopicFilter.parse(filter);
+        String after = Paging.cursor(cursor);
         mirror.flush();
-        return Templates.retained(filter, mirror.list(parsed).stream().map(RetainedResource::view).toList(), counters.now());
+        Paging.Slice<RetainedMessage> slice = Paging.Slice.of(mirror.list(parsed, after, ROWS + 1), ROWS);
+        PageLinks pages = PageLinks.of("/retained", "filter=" + PageLinks.encode(filter), after == null,
+                slice.hasMore() ? slice.last().topic : null, slice.items().size());
+        return Templates.retained(filter, slice.items().stream().map(RetainedResource::view).toList(), pages, counters.now());
     }
 }

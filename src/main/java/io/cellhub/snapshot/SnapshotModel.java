@@ -47,6 +47,7 @@ public final class SnapshotModel {
     public record Change(String topic, Entry before, Entry after) {
     }
 
-    public record Diff(long from, long to, List<Entry> added, List<Entry> removed, List<Change> changed) {
+    /** One page of a diff, in topic order; {@code next} is the cursor of the next page, null on the last. */
+    public record Diff(long from, long to, List<Entry> added, List<Entry> removed, List<Change> changed, String next) {
     }
 }

@@ -98,42 +98,46 @@ public class SnapshotService {
         return new Summary(id, takenAt, label, trigger, state.size());
     }
 
-    public List<Summary> list() throws SQLException {
-        return store.list();
+    /** Newest first: at most {@code limit}, those taken before snapshot {@code before} when it is given. */
+    public List<Summary> list(Long before, int limit) throws SQLException {
+        return store.list(before, limit);
     }
 
-    public Optional<Detail> get(long id, TopicFilter filter) throws SQLException {
+    /** The snapshot with at most {@code limit} of its entries matching {@code filter}, by topic after {@code after}. */
+    public Optional<Detail> get(long id, TopicFilter filter, String after, int limit) throws SQLException {
         Optional<SnapshotStore.Header> header = store.header(id);
         if (header.isEmpty()) {
             return Optional.empty();
         }
         Summary summary = header.get().summary();
-        List<Entry> entries = store.entries(id).stream().filter(e -> filter.matches(e.topic())).map(SnapshotService::entry)
-                .toList();
+        List<Entry> entries = store.entries(id, filter, after, limit).stream().map(SnapshotService::entry).toList();
         return Optional.of(new Detail(summary.id(), summary.takenAt(), summary.label(), summary.trigger(), summary.topics(),
                 header.get().session(), header.get().rules(), entries));
     }
 
-    /** What changed from snapshot {@code from} to snapshot {@code to}; empty when either does not exist. */
-    public Optional<Diff> diff(long from, long to) throws SQLException {
+    /**
+     * What changed from snapshot {@code from} to snapshot {@code to}, one page of at most {@code limit}
+     * topics after {@code after} (in topic order); empty when either does not exist.
+     */
+    public Optional<Diff> diff(long from, long to, String after, int limit) throws SQLException {
         if (store.header(from).isEmpty() || store.header(to).isEmpty()) {
             return Optional.empty();
         }
-        Map<String, StoredEntry> before = new HashMap<>();
-        store.entries(from).forEach(e -> before.put(e.topic(), e));
+        List<SnapshotStore.DiffRow> rows = store.diff(from, to, after, limit + 1);
         List<Entry> added = new ArrayList<>();
+        List<Entry> removed = new ArrayList<>();
         List<Change> changed = new ArrayList<>();
-        for (StoredEntry after : store.entries(to)) {
-            StoredEntry was = before.remove(after.topic());
-            if (was == null) {
-                added.add(entry(after));
-            } else if (!sameMessage(was, after)) {
-                changed.add(new Change(after.topic(), entry(was), entry(after)));
+        for (SnapshotStore.DiffRow row : rows.subList(0, Math.min(limit, rows.size()))) {
+            if (row.before() == null) {
+                added.add(entry(row.after()));
+            } else if (row.after() == null) {
+                removed.add(entry(row.before()));
+            } else {
+                changed.add(new Change(row.topic(), entry(row.before()), entry(row.after())));
             }
         }
-        List<Entry> removed = before.values().stream().map(SnapshotService::entry)
-                .sorted((a, b) -> a.topic().compareTo(b.topic())).toList();
-        return Optional.of(new Diff(from, to, added, removed, changed));
+        String next = rows.size() > limit ? rows.get(limit - 1).topic() : null;
+        return Optional.of(new Diff(from, to, added, removed, changed, next));
     }
 
     /** Republishes the snapshot's retained entries as retained; completes with how many. */
@@ -211,10 +215,6 @@ public class SnapshotService {
         RuleStats.LastOutput last = stats.last();
         return new RuleState(rule.name(), rule.type(), stats.received(), stats.published(), stats.ignored(), stats.cut(),
                 last == null ? null : last.topic(), last == null ? null : last.payload(), last == null ? null : last.at());
-    }
-
-    private static boolean sameMessage(StoredEntry a, StoredEntry b) {
-        return a.qos() == b.qos() && a.retained() == b.retained() && java.util.Arrays.equals(a.payload(), b.payload());
     }
 
     private static Entry entry(StoredEntry stored) {

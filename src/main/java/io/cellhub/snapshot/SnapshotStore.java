@@ -23,6 +23,7 @@ import io.cellhub.snapshot.SnapshotModel.RuleState;
 import io.cellhub.snapshot.SnapshotModel.Session;
 import io.cellhub.snapshot.SnapshotModel.Summary;
 import io.cellhub.snapshot.SnapshotModel.Trigger;
+import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
 
@@ -101,14 +102,22 @@ class SnapshotStore {
         }
     }
 
-    List<Summary> list() throws SQLException {
+    /** Newest first: at most {@code limit}, those older than snapshot {@code before} when it is given. */
+    List<Summary> list(Long before, int limit) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(
-                        "SELECT id, taken_at, label, trigger, topics FROM snapshot ORDER BY taken_at DESC, id DESC")) {
+                PreparedStatement query = connection.prepareStatement("SELECT id, taken_at, label, trigger, topics FROM snapshot"
+                        + (before == null ? "" : " WHERE (taken_at, id) < (SELECT taken_at, id FROM snapshot WHERE id = ?)")
+                        + " ORDER BY taken_at DESC, id DESC LIMIT ?")) {
+            int parameter = 1;
+            if (before != null) {
+                query.setLong(parameter++, before);
+            }
+            query.setInt(parameter, limit);
             List<Summary> summaries = new ArrayList<>();
-            while (rows.next()) {
-                summaries.add(summary(rows));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    summaries.add(summary(rows));
+                }
             }
             return summaries;
         }
@@ -152,6 +161,85 @@ class SnapshotStore {
             }
             return entries;
         }
+    }
+
+    /**
+     * A page of one snapshot's entries on topics matching {@code filter}, sorted by topic, after
+     * {@code after}: read along the primary key in chunks, so a page costs what it skips.
+     */
+    List<StoredEntry> entries(long id, TopicFilter filter, String after, int limit) throws SQLException {
+        List<StoredEntry> found = new ArrayList<>();
+        String from = after;
+        try (Connection connection = dataSource.getConnection()) {
+            while (found.size() < limit) {
+                int read = 0;
+                try (PreparedStatement query = connection.prepareStatement("SELECT topic, payload, qos, retained, updated_at "
+                        + "FROM snapshot_entry WHERE snapshot_id = ?" + (from == null ? "" : " AND topic > ?")
+                        + " ORDER BY topic LIMIT ?")) {
+                    int parameter = 1;
+                    query.setLong(parameter++, id);
+                    if (from != null) {
+                        query.setString(parameter++, from);
+                    }
+                    query.setInt(parameter, BATCH);
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            read++;
+                            from = rows.getString(1);
+                            if (found.size() < limit && filter.matches(from)) {
+                                found.add(entry(rows, 1));
+                            }
+                        }
+                    }
+                }
+                if (read < BATCH) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The topics that differ between two snapshots, sorted by topic, after {@code after}, at most
+     * {@code limit}: one full join of the two snapshots' entries in the database, from the cursor on,
+     * so the diff of 100,000 topics is never held in CellHub's memory.
+     */
+    List<DiffRow> diff(long from, long to, String after, int limit) throws SQLException {
+        String side = "SELECT topic, payload, qos, retained, updated_at FROM snapshot_entry WHERE snapshot_id = ?"
+                + (after == null ? "" : " AND topic > ?");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT b.topic, b.payload, b.qos, b.retained, b.updated_at, "
+                        + "a.topic, a.payload, a.qos, a.retained, a.updated_at FROM (" + side + ") b FULL JOIN (" + side
+                        + ") a ON a.topic = b.topic WHERE a.topic IS NULL OR b.topic IS NULL OR a.qos <> b.qos "
+                        + "OR a.retained <> b.retained OR a.payload <> b.payload ORDER BY COALESCE(a.topic, b.topic) LIMIT ?")) {
+            int parameter = 1;
+            for (long snapshot : new long[] { from, to }) {
+                query.setLong(parameter++, snapshot);
+                if (after != null) {
+                    query.setString(parameter++, after);
+                }
+            }
+            query.setInt(parameter, limit);
+            List<DiffRow> rows = new ArrayList<>();
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    StoredEntry before = row.getString(1) == null ? null : entry(row, 1);
+                    StoredEntry now = row.getString(6) == null ? null : entry(row, 6);
+                    rows.add(new DiffRow(before != null ? before.topic() : now.topic(), before, now));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** One topic that differs: {@code before} null when added, {@code after} null when removed. */
+    record DiffRow(String topic, StoredEntry before, StoredEntry after) {
+    }
+
+    private static StoredEntry entry(ResultSet rows, int first) throws SQLException {
+        return new StoredEntry(rows.getString(first), rows.getBytes(first + 1), rows.getShort(first + 2),
+                rows.getBoolean(first + 3), rows.getTimestamp(first + 4).toInstant());
     }
 
     private static Summary summary(ResultSet row) throws SQLException {

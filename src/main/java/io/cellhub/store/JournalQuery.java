@@ -38,30 +38,55 @@ public class JournalQuery {
         this.dataSource = dataSource;
     }
 
+    /** Where a row sits in the journal's order (receipt time, then id): a page continues before it. */
+    public record Position(Instant receivedAt, long id) {
+    }
+
+    /** One journaled message with its position. */
+    public record Row(Position position, TopicMessage message) {
+    }
+
     /**
      * @param topic one exact topic, or null
      * @param filter an MQTT filter the topics must match
      */
     public List<TopicMessage> find(String topic, TopicFilter filter, Instant from, Instant to, int limit) throws SQLException {
+        return find(topic, filter, from, to, limit, null).stream().map(Row::message).toList();
+    }
+
+    /**
+     * The newest {@code limit} matching messages in [from, to) that come before {@code before} (all when
+     * null), returned oldest first; the next older page continues before the first row.
+     */
+    public List<Row> find(String topic, TopicFilter filter, Instant from, Instant to, int limit, Position before)
+            throws SQLException {
         String sql = "SELECT topic, payload, qos, retained, received_at, content_type, payload_utf8, user_properties, "
-                + "response_topic, correlation_data, message_expiry FROM journal WHERE received_at >= ? AND received_at < ?"
-                + (topic == null ? "" : " AND topic = ?") + " ORDER BY received_at DESC, id DESC";
+                + "response_topic, correlation_data, message_expiry, id FROM journal WHERE received_at >= ? AND received_at < ?"
+                + (topic == null ? "" : " AND topic = ?") + (before == null ? "" : " AND (received_at, id) < (?, ?)")
+                + " ORDER BY received_at DESC, id DESC";
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement query = connection.prepareStatement(sql)) {
-                query.setTimestamp(1, Timestamp.from(from));
-                query.setTimestamp(2, Timestamp.from(to));
+                int parameter = 1;
+                query.setTimestamp(parameter++, Timestamp.from(from));
+                query.setTimestamp(parameter++, Timestamp.from(to));
                 if (topic != null) {
-                    query.setString(3, topic);
+                    query.setString(parameter++, topic);
+                }
+                if (before != null) {
+                    query.setTimestamp(parameter++, Timestamp.from(before.receivedAt()));
+                    query.setLong(parameter, before.id());
                 }
                 query.setFetchSize(Math.min(limit, 1_000));
-                List<TopicMessage> found = new ArrayList<>();
+                List<Row> found = new ArrayList<>();
                 try (ResultSet rows = query.executeQuery()) {
                     while (found.size() < limit && rows.next()) {
                         String name = rows.getString(1);
                         if (filter.matches(name)) {
-                            found.add(new TopicMessage(name, Payload.adopt(rows.getBytes(2)), rows.getShort(3), rows.getBoolean(4),
-                                    rows.getTimestamp(5).toInstant(), rows.getBoolean(4), properties(rows)));
+                            Instant at = rows.getTimestamp(5).toInstant();
+                            found.add(new Row(new Position(at, rows.getLong(12)), new TopicMessage(name,
+                                    Payload.adopt(rows.getBytes(2)), rows.getShort(3), rows.getBoolean(4), at,
+                                    rows.getBoolean(4), properties(rows))));
                         }
                     }
                 }

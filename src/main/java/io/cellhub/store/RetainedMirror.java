@@ -1,13 +1,18 @@
 package io.cellhub.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -178,6 +183,69 @@ public class RetainedMirror implements TopicListener {
         }
         rows.sort(Comparator.comparing(row -> row.topic));
         return rows;
+    }
+
+    /**
+     * A page of the mirror's rows on topics matching {@code filter}: at most {@code limit}, after the
+     * topic {@code after} (null for the first page), in the database's order of topics. Reads the
+     * table in chunks along its primary key, so a page costs what it skips, never the whole mirror in
+     * memory. Call {@link #flush()} first for the latest.
+     */
+    public List<RetainedMessage> list(TopicFilter filter, String after, int limit) throws SQLException {
+        int chunk = Math.max(500, Math.min(limit, 5_000));
+        List<RetainedMessage> found = new ArrayList<>();
+        String from = after;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement first = connection.prepareStatement(
+                        "SELECT topic, payload, qos, updated_at FROM retained_message ORDER BY topic LIMIT ?");
+                PreparedStatement next = connection.prepareStatement(
+                        "SELECT topic, payload, qos, updated_at FROM retained_message WHERE topic > ? ORDER BY topic LIMIT ?")) {
+            while (found.size() < limit) {
+                PreparedStatement query = from == null ? first : next;
+                int parameter = 1;
+                if (from != null) {
+                    query.setString(parameter++, from);
+                }
+                query.setInt(parameter, chunk);
+                int read = 0;
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        read++;
+                        from = rows.getString(1);
+                        if (found.size() < limit && filter.matches(from)) {
+                            RetainedMessage row = new RetainedMessage();
+                            row.topic = from;
+                            row.payload = rows.getBytes(2);
+                            row.qos = rows.getShort(3);
+                            row.updatedAt = rows.getTimestamp(4).toInstant();
+                            found.add(row);
+                        }
+                    }
+                }
+                if (read < chunk) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Which of {@code topics} the mirror holds a retained message for: primary-key look-ups, one query. */
+    public Set<String> heldAmong(Collection<String> topics) throws SQLException {
+        if (topics.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> held = new HashSet<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT topic FROM retained_message WHERE topic = ANY (?)")) {
+            query.setArray(1, connection.createArrayOf("text", topics.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    held.add(rows.getString(1));
+                }
+            }
+        }
+        return held;
     }
 
     private void write(List<RetainedChange> batch) throws SQLException {

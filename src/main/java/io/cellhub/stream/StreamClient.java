@@ -3,7 +3,6 @@ package io.cellhub.stream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 
-import io.cellhub.topic.TopicFilter;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,7 +19,7 @@ final class StreamClient {
     static final Buffer RESYNC = Buffer.buffer("event: resync\ndata: {}\n\n");
 
     private final long id;
-    private final TopicFilter filter;
+    private final StreamFilters filters;
     private final String remote;
     private final Instant connectedAt = Instant.now();
     private final HttpServerResponse response;
@@ -36,10 +35,10 @@ final class StreamClient {
     private volatile int waiting;
     private volatile boolean closed;
 
-    StreamClient(long id, TopicFilter filter, String remote, HttpServerResponse response, Context context, int maxPending,
+    StreamClient(long id, StreamFilters filters, String remote, HttpServerResponse response, Context context, int maxPending,
             StreamMetrics metrics) {
         this.id = id;
-        this.filter = filter;
+        this.filters = filters;
         this.remote = remote;
         this.response = response;
         this.context = context;
@@ -48,8 +47,8 @@ final class StreamClient {
         response.drainHandler(v -> flush());
     }
 
-    TopicFilter filter() {
-        return filter;
+    StreamFilters filters() {
+        return filters;
     }
 
     /** Hands a tick's events for this client's filter to its event loop; never blocks the caller. */
@@ -78,7 +77,7 @@ final class StreamClient {
     }
 
     StreamClientView view() {
-        return new StreamClientView(id, filter.toString(), remote, connectedAt, sent, dropped, waiting, resyncs);
+        return new StreamClientView(id, filters.toString(), remote, connectedAt, sent, dropped, waiting, resyncs);
     }
 
     private void take(FilteredBatch batch) {

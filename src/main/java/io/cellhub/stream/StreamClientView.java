@@ -3,7 +3,8 @@ package io.cellhub.stream;
 import java.time.Instant;
 
 /**
- * A stream client as {@code GET /api/stream/clients} shows it. {@code dropped} counts values that
+ * A stream client as {@code GET /api/stream/clients} shows it. {@code filter} is its filters,
+ * comma-separated. {@code dropped} counts values that
  * were replaced by newer ones before this client could take them; {@code resyncs} counts the times
  * it was told to reload its state.
  */

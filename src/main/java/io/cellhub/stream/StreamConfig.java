@@ -34,6 +34,13 @@ public interface StreamConfig {
     @WithDefault("64K")
     MemorySize sendBuffer();
 
+    /**
+     * Most filters one stream client may follow ({@code filter} repeated), such as the open levels
+     * of a topic tree or the cells on a page; more answer 400.
+     */
+    @WithDefault("200")
+    int maxFilters();
+
     /** Most concurrent stream clients; further ones get 503. */
     @WithDefault("1000")
     int maxClients();

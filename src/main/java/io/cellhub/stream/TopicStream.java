@@ -21,7 +21,6 @@ import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.PayloadText;
-import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
@@ -34,9 +33,11 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Fans ingested messages out to browsers: a {@link TopicListener} that {@code MqttIngest} calls with
  * each message. It only drops each message into a map of the latest value per topic, so ingest never
- * waits on a browser and costs the same with a hundred clients as with one. Every {@code cellhub.sse.min-interval} a tick encodes each changed topic
- * once, selects and joins the events once per distinct filter, and hands each client its filter's
- * batch on the client's own event loop.
+ * waits on a browser and costs the same with a hundred clients as with one. Every
+ * {@code cellhub.sse.min-interval} a tick selects the changed topics once per distinct set of
+ * filters, encodes each selected topic once (a topic no client follows is never encoded: with a
+ * fleet's thousands of changes per tick and pages that follow only what they show, that is most of
+ * them), joins the events once per set and hands each client its batch on the client's own event loop.
  */
 @Singleton
 public class TopicStream implements TopicListener {
@@ -90,16 +91,16 @@ public class TopicStream implements TopicListener {
     }
 
     /** @return false when {@code cellhub.sse.max-clients} are already connected */
-    public boolean open(TopicFilter filter, String remote, HttpServerResponse response, Context context) {
+    public boolean open(StreamFilters filters, String remote, HttpServerResponse response, Context context) {
         if (clients.size() >= config.maxClients()) {
             return false;
         }
-        StreamClient client = new StreamClient(ids.incrementAndGet(), filter, remote, response, context,
+        StreamClient client = new StreamClient(ids.incrementAndGet(), filters, remote, response, context,
                 config.maxPendingTopics(), metrics);
         response.closeHandler(v -> remove(client));
         response.exceptionHandler(e -> remove(client));
         clients.add(client);
-        LOG.debugf("Stream client %s connected from %s on '%s'", client.view().id(), remote, filter);
+        LOG.debugf("Stream client %s connected from %s on '%s'", client.view().id(), remote, filters);
         return true;
     }
 
@@ -136,12 +137,10 @@ public class TopicStream implements TopicListener {
             clients.forEach(client -> client.heartbeatIfIdle(idle));
             return;
         }
-        List<StreamEvent> events = new ArrayList<>(batch.size());
-        batch.values().forEach(message -> encode(message, events));
-        Map<TopicFilter, FilteredBatch> byFilter = new HashMap<>();
+        Map<String, StreamEvent> encoded = new HashMap<>();
+        Map<StreamFilters, FilteredBatch> byFilters = new HashMap<>();
         for (StreamClient client : clients) {
-            FilteredBatch filtered = byFilter.computeIfAbsent(client.filter(), filter -> FilteredBatch.of(
-                    events.stream().filter(event -> filter.matches(event.topic())).toList()));
+            FilteredBatch filtered = byFilters.computeIfAbsent(client.filters(), filters -> select(batch, filters, encoded));
             if (filtered.isEmpty()) {
                 client.heartbeatIfIdle(idle);
             } else {
@@ -151,15 +150,30 @@ public class TopicStream implements TopicListener {
         }
     }
 
-    private void encode(TopicMessage message, List<StreamEvent> events) {
+    /** The batch's messages these filters match, each encoded at most once per tick. */
+    private FilteredBatch select(Map<String, TopicMessage> batch, StreamFilters filters, Map<String, StreamEvent> encoded) {
+        List<StreamEvent> events = new ArrayList<>();
+        for (TopicMessage message : batch.values()) {
+            if (filters.matches(message.topic())) {
+                StreamEvent event = encoded.computeIfAbsent(message.topic(), topic -> encode(message));
+                if (event != null) {
+                    events.add(event);
+                }
+            }
+        }
+        return FilteredBatch.of(events);
+    }
+
+    private StreamEvent encode(TopicMessage message) {
         Payload payload = message.payload();
         StreamEventData data = new StreamEventData(message.topic(), PayloadText.text(payload), PayloadText.base64(payload),
                 PayloadText.number(payload, reading), message.qos(), message.retained(), message.receivedAt().toEpochMilli(),
                 topics.get(message.topic()).map(TopicSnapshot::count).orElse(0L), PropertiesText.of(message.properties()));
         try {
-            events.add(StreamEvent.of(message.topic(), json.writeValueAsBytes(data)));
+            return StreamEvent.of(message.topic(), json.writeValueAsBytes(data));
         } catch (JsonProcessingException e) {
             LOG.warnf(e, "Could not encode a stream event for '%s'; it is left out of the stream", message.topic());
+            return null;
         }
     }
 }

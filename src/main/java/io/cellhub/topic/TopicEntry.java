@@ -79,6 +79,11 @@ final class TopicEntry {
         return count == 0 ? Optional.empty() : Optional.of(new TopicSnapshot(last, count));
     }
 
+    /** Messages seen on this topic so far; for readers that need no copy of the last message. */
+    synchronized long count() {
+        return count;
+    }
+
     /** Oldest first. */
     synchronized List<TopicMessage> history() {
         List<TopicMessage> history = new ArrayList<>(size);

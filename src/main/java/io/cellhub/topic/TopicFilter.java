@@ -87,6 +87,11 @@ public final class TopicFilter {
         return start == length + 1;
     }
 
+    /** The filter's levels, for walking the topic tree; not to be changed. */
+    String[] levels() {
+        return levels;
+    }
+
     public boolean hasWildcard() {
         return wildcard;
     }

@@ -1,5 +1,6 @@
 package io.cellhub.web;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -15,10 +16,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.cellhub.ingest.RetainedScanner;
 import io.cellhub.publish.MqttPublisher;
@@ -35,6 +42,9 @@ import io.smallrye.common.annotation.Blocking;
 @Path("/api/retained")
 @Produces(MediaType.APPLICATION_JSON)
 public class RetainedResource {
+
+    public static final int DEFAULT_LIMIT = 1_000;
+    public static final int MAX_LIMIT = 10_000;
 
     /** A retained message as the mirror holds it. */
     public record RetainedView(String topic, String payload, String payloadBase64, int qos, Instant updatedAt) {
@@ -54,11 +64,24 @@ public class RetainedResource {
     }
 
     @GET
-    @Operation(summary = "The retained messages the broker holds, from CellHub's durable mirror")
-    public List<RetainedView> list(@QueryParam("filter") @DefaultValue("#") String filter) {
+    @Operation(summary = "The retained messages the broker holds, from CellHub's durable mirror, one page at a time",
+            description = "At most `limit` messages (default " + DEFAULT_LIMIT + ", at most " + MAX_LIMIT + "), sorted by "
+                    + "topic; the next page's URL is in the `Link` header.")
+    @APIResponse(responseCode = "200", description = "The page", headers = @Header(name = "Link", description = Paging.LINK))
+    public RestResponse<List<RetainedView>> list(
+            @Parameter(description = "MQTT 3.1.1 topic filter", example = "robotcell1/#")
+            @QueryParam("filter") @DefaultValue("#") String filter,
+            @Parameter(description = "Most messages on this page (1 to " + MAX_LIMIT + ")")
+            @QueryParam("limit") @DefaultValue("" + DEFAULT_LIMIT) int limit,
+            @Parameter(description = Paging.CURSOR + "; the last topic of the previous page")
+            @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) throws SQLException {
         TopicFilter parsed = TopicFilter.parse(filter);
+        int size = Paging.limit(limit, MAX_LIMIT);
         mirror.flush();
-        return mirror.list(parsed).stream().map(RetainedResource::view).toList();
+        Paging.Slice<RetainedMessage> slice = Paging.Slice.of(mirror.list(parsed, Paging.cursor(cursor), size + 1), size);
+        return Paging.page(slice.items().stream().map(RetainedResource::view).toList(),
+                slice.hasMore() ? slice.last().topic : null, uri);
     }
 
     @DELETE

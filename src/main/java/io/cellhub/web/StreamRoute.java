@@ -1,5 +1,7 @@
 package io.cellhub.web;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -7,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cellhub.stream.StreamConfig;
+import io.cellhub.stream.StreamFilters;
 import io.cellhub.stream.TopicStream;
 import io.cellhub.topic.InvalidTopicException;
 import io.cellhub.topic.TopicFilter;
@@ -19,7 +22,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /api/stream?filter=<MQTT filter>}: live messages as Server-Sent Events. A plain Vert.x
+ * {@code GET /api/stream?filter=<MQTT filter>[&filter=...]}: live messages on topics matching any of
+ * the filters (at most {@code cellhub.sse.max-filters}), as Server-Sent Events. A plain Vert.x
  * route rather than a REST resource, because slow clients are handled by looking at the
  * connection's own write queue.
  */
@@ -43,9 +47,9 @@ class StreamRoute {
     }
 
     private void open(RoutingContext context) {
-        TopicFilter filter;
+        StreamFilters filters;
         try {
-            filter = TopicFilter.parse(context.request().getParam("filter", "#"));
+            filters = filters(context.request().params().getAll("filter"));
         } catch (InvalidTopicException e) {
             problem(context, 400, "Bad Request", e.getMessage());
             return;
@@ -56,7 +60,7 @@ class StreamRoute {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         String remote = String.valueOf(context.request().remoteAddress());
-        if (!stream.open(filter, remote, response, context.vertx().getOrCreateContext())) {
+        if (!stream.open(filters, remote, response, context.vertx().getOrCreateContext())) {
             problem(context, 503, "Service Unavailable",
                     "Too many stream clients are connected (cellhub.sse.max-clients). Close a dashboard tab or raise the limit.");
             return;
@@ -64,6 +68,17 @@ class StreamRoute {
         limitSendBuffer(context.request());
         // The first bytes make EventSource fire 'open'; 'retry' sets its reconnect delay.
         response.write("retry: 2000\n: connected\n\n");
+    }
+
+    private StreamFilters filters(List<String> given) {
+        if (given.isEmpty()) {
+            return StreamFilters.of(TopicFilter.ALL);
+        }
+        if (given.size() > config.maxFilters()) {
+            throw new InvalidTopicException("A stream follows at most " + config.maxFilters() + " filters (cellhub.sse.max-filters); "
+                    + given.size() + " were given. Follow a common parent level instead, e.g. 'robotcell1/#'.");
+        }
+        return new StreamFilters(given.stream().map(TopicFilter::parse).toList());
     }
 
     /**

@@ -34,11 +34,15 @@ export function asEvent(view) {
   };
 }
 
-/** Restarts the highlight animation of an element whose value just changed. */
+const FLASH = [{ backgroundColor: 'rgba(45, 212, 191, 0.35)' }, { backgroundColor: 'rgba(45, 212, 191, 0)' }];
+
+/**
+ * Highlights an element whose value just changed (Web Animations: no class juggling and no forced
+ * layout, which at a few hundred changes a second would each cost a reflow).
+ */
 export function flash(element) {
-  element.classList.remove('flash');
-  void element.offsetWidth;
-  element.classList.add('flash');
+  element.cellhubFlash?.cancel();
+  element.cellhubFlash = element.animate(FLASH, { duration: 1200, easing: 'ease-out' });
 }
 
 /** Draws numbers as a polyline in a 100×28 SVG. */
@@ -75,11 +79,84 @@ export async function problemText(response) {
   }
 }
 
-/** Fetches the current state of every topic matching a filter, as stream events. */
-export async function currentTopics(filter) {
-  const response = await fetch('/api/topics?filter=' + encodeURIComponent(filter), { headers: { Accept: 'application/json' } });
+/** Fetches the current state of the topics matching a filter (the first page, up to `limit`), as stream events. */
+export async function currentTopics(filter, limit = 1000) {
+  const response = await fetch(`/api/topics?filter=${encodeURIComponent(filter)}&limit=${limit}`,
+    { headers: { Accept: 'application/json' } });
   if (!response.ok) throw new Error(await problemText(response));
   return (await response.json()).map(asEvent);
+}
+
+/** GETs JSON from the API; throws with the problem's detail on an error answer. */
+export async function getJson(url, options = {}) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' }, ...options });
+  if (!response.ok) throw new Error(await problemText(response));
+  return response.json();
+}
+
+/** Orders names as the server's NaturalOrder does: runs of digits by value ('line2' before 'line10'). */
+export function naturalCompare(a, b) {
+  let i = 0;
+  let j = 0;
+  const digit = (c) => c >= 48 && c <= 57;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (digit(ca) && digit(cb)) {
+      let si = i;
+      let sj = j;
+      while (si < a.length - 1 && a.charCodeAt(si) === 48 && digit(a.charCodeAt(si + 1))) si++;
+      while (sj < b.length - 1 && b.charCodeAt(sj) === 48 && digit(b.charCodeAt(sj + 1))) sj++;
+      let ei = si;
+      let ej = sj;
+      while (ei < a.length && digit(a.charCodeAt(ei))) ei++;
+      while (ej < b.length && digit(b.charCodeAt(ej))) ej++;
+      if (ei - si !== ej - sj) return (ei - si) - (ej - sj);
+      for (let k = 0; k < ei - si; k++) {
+        const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
+        if (d !== 0) return d;
+      }
+      i = ei;
+      j = ej;
+    } else {
+      if (ca !== cb) return ca - cb;
+      i++;
+      j++;
+    }
+  }
+  const rest = (a.length - i) - (b.length - j);
+  if (rest !== 0) return rest;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether an MQTT 3.1.1 filter matches a topic, as the server's TopicFilter does. */
+export function topicMatches(filter, topic) {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  if ((f[0] === '+' || f[0] === '#') && topic.startsWith('$')) return false;
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** 10000 as "10,000". */
+export function grouped(number) {
+  return Number(number).toLocaleString('en-US');
+}
+
+let rendered = false;
+
+/**
+ * Marks the page's first render of its content (User Timing 'cellhub:rendered', after the frame
+ * that shows it), for anyone profiling the dashboard; the fleet-scale browser test reads it.
+ */
+export function markRendered() {
+  if (rendered) return;
+  rendered = true;
+  requestAnimationFrame(() => setTimeout(() => performance.mark('cellhub:rendered'), 0));
 }
 
 const linkState = document.getElementById('link-state');
@@ -91,20 +168,39 @@ function showLink(state, text) {
 }
 
 /**
- * Follows /api/stream for a filter. onReset runs on every (re)connect and whenever the server says
- * values were dropped: the page then reloads its state from /api/topics, so it never shows stale values.
+ * Follows /api/stream for one filter or an array of them (a topic matching any is sent). onReset runs
+ * on every (re)connect and whenever the server says values were dropped: the page then reloads its
+ * state, so it never shows stale values.
  */
 export function follow(filter, handlers) {
-  const stream = { source: null, closed: false, close() { this.closed = true; this.source?.close(); } };
+  const stream = {
+    source: null,
+    closed: false,
+    close() {
+      this.closed = true;
+      this.source?.close();
+      window.removeEventListener('pagehide', hide);
+      window.removeEventListener('pageshow', show);
+    },
+  };
   // Opened after 'load': a stream opened earlier would keep the page loading forever.
-  const open = () => { if (!stream.closed) stream.source = openStream(filter, handlers); };
+  const open = () => { if (!stream.closed && !stream.source) stream.source = openStream(filter, handlers); };
+  // A page left for another (and perhaps kept in the back/forward cache) closes its stream: Chromium
+  // keeps at most six connections per server, and each abandoned stream would hold one until the
+  // dashboard's own requests had none left. Coming back reopens it, which reloads the page's state.
+  const hide = () => { stream.source?.close(); stream.source = null; };
+  const show = (event) => { if (event.persisted) open(); };
+  window.addEventListener('pagehide', hide);
+  window.addEventListener('pageshow', show);
   if (document.readyState === 'complete') open();
   else window.addEventListener('load', open, { once: true });
   return stream;
 }
 
 function openStream(filter, { onEvent, onReset, onFailure }) {
-  const source = new EventSource('/api/stream?filter=' + encodeURIComponent(filter));
+  const filters = Array.isArray(filter) ? filter : [filter];
+  showLink('reconnecting', 'connecting…');
+  const source = new EventSource('/api/stream?' + filters.map((f) => 'filter=' + encodeURIComponent(f)).join('&'));
   source.onopen = () => {
     showLink('live', 'live');
     onReset?.();

@@ -1,5 +1,5 @@
 // The retained page: clear one message, or restore the mirror to the broker.
-import { problemText } from './common.js';
+import { markRendered, problemText } from './common.js';
 
 const result = document.getElementById('action-result');
 
@@ -32,3 +32,5 @@ document.getElementById('restore').addEventListener('click', async (e) => {
     say(await problemText(response), false);
   }
 });
+
+markRendered();

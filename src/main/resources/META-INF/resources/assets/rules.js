@@ -1,5 +1,5 @@
 // The rules page: counters and last outputs, refreshed every two seconds.
-import { el, setTime } from './common.js';
+import { el, markRendered, setTime } from './common.js';
 
 const rows = new Map([...document.querySelectorAll('#rules tr[data-rule]')].map((row) => [row.dataset.rule, row]));
 
@@ -21,3 +21,5 @@ async function refresh() {
 }
 
 setInterval(() => refresh().catch(() => {}), 2000);
+
+markRendered();

@@ -1,5 +1,5 @@
 // The snapshots page: take, compare two, restore.
-import { el, problemText, shownValue } from './common.js';
+import { el, markRendered, problemText, shownValue } from './common.js';
 
 const result = document.getElementById('action-result');
 const compare = document.getElementById('compare');
@@ -27,24 +27,57 @@ document.getElementById('snapshots').addEventListener('change', () => {
   compare.disabled = picked().length !== 2;
 });
 
-compare.addEventListener('click', async () => {
-  const [from, to] = picked();
-  const response = await fetch(`/api/snapshots/${from}/diff/${to}`, { headers: { Accept: 'application/json' } });
+/** The diff shown a page at a time: at most DIFF_PAGE topics in the DOM, whatever the snapshots' size. */
+const DIFF_PAGE = 500;
+const diff = { from: null, to: null, cursor: null, next: null, page: 0 };
+const diffNext = document.getElementById('diff-next');
+const diffFirst = document.getElementById('diff-first');
+
+async function showDiff(cursor) {
+  const params = new URLSearchParams({ limit: String(DIFF_PAGE) });
+  if (cursor) params.set('cursor', cursor);
+  const response = await fetch(`/api/snapshots/${diff.from}/diff/${diff.to}?${params}`, { headers: { Accept: 'application/json' } });
   if (!response.ok) { say(await problemText(response), false); return; }
-  const diff = await response.json();
+  const page = await response.json();
+  diff.cursor = cursor;
+  diff.next = page.next;
   const rows = [
-    ...diff.added.map((entry) => ['added', entry.topic, '', shownValue(entry)]),
-    ...diff.removed.map((entry) => ['removed', entry.topic, shownValue(entry), '']),
-    ...diff.changed.map((change) => ['changed', change.topic, shownValue(change.before), shownValue(change.after)]),
-  ];
-  document.getElementById('diff-from').textContent = `#${from}`;
-  document.getElementById('diff-to').textContent = `#${to}`;
+    ...page.added.map((entry) => ['added', entry.topic, '', shownValue(entry)]),
+    ...page.removed.map((entry) => ['removed', entry.topic, shownValue(entry), '']),
+    ...page.changed.map((change) => ['changed', change.topic, shownValue(change.before), shownValue(change.after)]),
+  ].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  document.getElementById('diff-from').textContent = `#${diff.from}`;
+  document.getElementById('diff-to').textContent = `#${diff.to}`;
   const body = document.getElementById('diff-rows');
   body.replaceChildren(...rows.map(([kind, topic, before, after]) => el('tr', {},
     el('td', { class: `diff-${kind}`, text: kind }), el('td', { text: topic }),
     el('td', { class: 'payload', text: before }), el('td', { class: 'payload', text: after }))));
   if (!rows.length) body.append(el('tr', {}, el('td', { colspan: 4, class: 'empty', text: 'No differences.' })));
+  const first = diff.page * DIFF_PAGE;
+  document.getElementById('diff-range').textContent = rows.length
+    ? `topics ${(first + 1).toLocaleString('en-US')}–${(first + rows.length).toLocaleString('en-US')} that differ`
+      + (page.next ? ', more follow' : '') : '';
+  diffNext.hidden = !page.next;
+  diffFirst.hidden = diff.page === 0;
   document.getElementById('diff').hidden = false;
+  markRendered();
+}
+
+compare.addEventListener('click', () => {
+  [diff.from, diff.to] = picked();
+  diff.page = 0;
+  showDiff(null);
+});
+
+diffNext.addEventListener('click', () => {
+  if (!diff.next) return;
+  diff.page++;
+  showDiff(diff.next);
+});
+
+diffFirst.addEventListener('click', () => {
+  diff.page = 0;
+  showDiff(null);
 });
 
 document.getElementById('snapshots').addEventListener('click', async (e) => {
@@ -59,3 +92,5 @@ document.getElementById('snapshots').addEventListener('click', async (e) => {
     say(await problemText(response), false);
   }
 });
+
+markRendered();

@@ -1,5 +1,5 @@
 // One topic: its plot, its last messages and a publish form, kept live from the stream.
-import { currentTopics, el, flash, follow, problemText, setTime, shownValue } from './common.js';
+import { currentTopics, el, flash, follow, markRendered, problemText, setTime, shownValue } from './common.js';
 
 const MAX_POINTS = 2000;
 const MAX_ROWS = 50;
@@ -129,6 +129,7 @@ document.getElementById('publish-form')?.addEventListener('submit', async (e) =>
 });
 
 drawChart();
+markRendered();
 /** Catches up on what arrived between rendering the page and opening the stream. */
 async function reload() {
   try {

@@ -26,8 +26,8 @@ class DashboardPagesTest {
 
     static final String XSS = "<img src=x onerror=alert(1)>";
     static final String XSS_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;";
-    static final List<String> PAGES = List.of("/", "/topics", "/retained", "/snapshots", "/sessions", "/rules",
-            "/topics/xsscell/temperature1");
+    static final List<String> PAGES = List.of("/", "/?search=xsscell", "/topics", "/retained", "/snapshots", "/sessions",
+            "/rules", "/topics/xsscell/temperature1");
 
     @ConfigProperty(name = EmbeddedPartsResource.BROKER_PORT)
     int brokerPort;
@@ -51,10 +51,14 @@ class DashboardPagesTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/topics/pagecell/avgtemperature")
                 .then().statusCode(200));
 
-        html("/").body(containsString("id=\"cells\"")).body(containsString("data-cell=\"pagecell\""))
+        html("/?search=pagecell").body(containsString("id=\"cells\"")).body(containsString("data-cell=\"pagecell\""))
+                .body(containsString("id=\"fleet-summary\"")).body(containsString("id=\"cell-search\""))
+                .body(containsString("data-rule=\"temperature\""))
                 .body(containsString("Cylinder chains")).body(containsString("data-topic=\"systemcomponent1/cylinderOn\""))
                 .body(containsString("data-counter=\"rate-in\""));
-        html("/topics").body(containsString("id=\"tree\"")).body(containsString("id=\"filter\""));
+        html("/?search=no-such-cell-anywhere").body(containsString("No cell name contains"));
+        html("/topics").body(containsString("id=\"tree\"")).body(containsString("id=\"filter\""))
+                .body(containsString("id=\"tree-viewport\""));
         html("/topics?filter=pagecell/%2B").body(containsString("data-filter=\"pagecell/+\""));
         html("/topics/pagecell/temperature1").body(containsString("id=\"publish-form\""))
                 .body(containsString("data-topic=\"pagecell/temperature1\"")).body(containsString("21.5"));
@@ -69,7 +73,7 @@ class DashboardPagesTest {
     @Test
     void pagesLoadTheirScriptsAndStylesFromCellHubItself() {
         for (String asset : List.of("/assets/cellhub.css", "/assets/common.js", "/assets/cells.js", "/assets/topics.js",
-                "/assets/topic.js", "/assets/retained.js", "/assets/snapshots.js", "/assets/rules.js",
+                "/assets/topic.js", "/assets/retained.js", "/assets/snapshots.js", "/assets/rules.js", "/assets/sessions.js",
                 "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", "/webjars/uplot/1.6.30/dist/uPlot.min.css")) {
             given().when().get(asset).then().statusCode(200);
         }
@@ -100,7 +104,7 @@ class DashboardPagesTest {
             String body = html(page).extract().asString();
             assertThat(body).as(page).doesNotContain(XSS);
         }
-        assertThat(html("/").extract().asString()).contains(XSS_ESCAPED);
+        assertThat(html("/?search=xsscell").extract().asString()).contains(XSS_ESCAPED);
         assertThat(html("/topics/xsscell/temperature1").extract().asString()).contains(XSS_ESCAPED);
         assertThat(html("/snapshots").extract().asString()).contains(XSS_ESCAPED);
     }

@@ -69,6 +69,37 @@ class TopicStreamTest {
         }
     }
 
+    /** The topic tree follows its open levels: one stream, several filters, a topic sent once even when two match. */
+    @Test
+    void clientOnSeveralFiltersGetsTheTopicsOfAnyAndNothingElse() {
+        try (SseTestClient client = SseTestClient.fast(base, List.of("levels/a/+", "levels/b/+", "levels/+/both"))) {
+            assertThat(client.status()).isEqualTo(200);
+            device.publish("levels/c/x", "not followed", 1, false);
+            device.publish("levels/a/x/deeper", "not followed either", 1, false);
+            device.publish("levels/a/x", "1", 1, false);
+            device.publish("levels/b/both", "2", 1, false);
+            device.publish("levels/b/end", "3", 1, false);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !client.eventsOn("levels/b/end").isEmpty());
+            assertThat(client.events()).extracting(e -> e.get("topic").asText())
+                    .containsExactlyInAnyOrder("levels/a/x", "levels/b/both", "levels/b/end");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/stream/clients").then()
+                .body("filter", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.not(containsString("levels/")))));
+    }
+
+    @Test
+    void tooManyFiltersOrOneInvalidFilterIsAProblem() {
+        StringBuilder many = new StringBuilder("/api/stream?");
+        for (int i = 0; i <= 200; i++) {
+            many.append("filter=f").append(i).append("/%2B&");
+        }
+        given().urlEncodingEnabled(false).get(many.toString()).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("cellhub.sse.max-filters"));
+        given().urlEncodingEnabled(false).get("/api/stream?filter=ok/%2B&filter=a/%23/b").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
     /** The test profile sets cellhub.sse.heartbeat=1s; other topics keep arriving meanwhile. */
     @Test
     void quietStreamGetsHeartbeatsWhileOtherTopicsAreBusy() {

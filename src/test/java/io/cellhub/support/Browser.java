@@ -41,6 +41,11 @@ public final class Browser implements AutoCloseable {
     }
 
     public static Browser open() {
+        return open(new String[0]);
+    }
+
+    /** With further Chromium switches, e.g. {@code --enable-precise-memory-info}. */
+    public static Browser open(String... extraArguments) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("The dashboard's browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": apt-get install chromium chromium-driver (.ci/run installs them).");
@@ -52,6 +57,7 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1440,1000", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -62,6 +68,20 @@ public final class Browser implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /** Runs {@code source} in every page from now on, before the page's own scripts (and outside its CSP). */
+    public void runOnEveryPage(String source) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", source));
+    }
+
+    /** Logs in through CellHub's login form, as a person would. */
+    public void logIn(String baseUrl, String user, String password) {
+        driver.get(baseUrl + "/login");
+        find("input[name=username]").sendKeys(user);
+        find("input[name=password]").sendKeys(password);
+        find("form.login-card button[type=submit]").click();
+        waitFor(d -> !d.getCurrentUrl().contains("/login"));
     }
 
     public void get(String url) {
@@ -80,8 +100,10 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    /** Waits up to 15 s; an element that a live page redrew meanwhile (stale) just means: look again. */
     public <T> T waitFor(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits until the page's live stream is open, so what is published next must arrive through it. */

@@ -62,6 +62,11 @@ public final class MqttTestClient implements AutoCloseable {
         return client.publish(topic, Buffer.buffer(payload), MqttQoS.valueOf(qos), false, false);
     }
 
+    /** Publishes without waiting, retained or not. */
+    public Future<Integer> publishAsync(String topic, String payload, int qos, boolean retain) {
+        return client.publish(topic, Buffer.buffer(payload), MqttQoS.valueOf(qos), false, retain);
+    }
+
     /** Waits for a write started by {@link #publishAsync}. */
     public static void awaitWritten(Future<Integer> write) {
         await(write);

@@ -132,7 +132,12 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     public String get(String path) {
-        HttpResponse<String> response = request(path);
+        return get(path, Duration.ofSeconds(10));
+    }
+
+    /** GET with a longer wait, for a CellHub busy taking in a burst. */
+    public String get(String path, Duration timeout) {
+        HttpResponse<String> response = request(path, timeout);
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -154,9 +159,13 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     public HttpResponse<String> request(String path) {
+        return request(path, Duration.ofSeconds(10));
+    }
+
+    public HttpResponse<String> request(String path, Duration timeout) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                    .header("Authorization", AUTHORIZATION).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", AUTHORIZATION).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -57,6 +57,14 @@ public final class SseTestClient implements AutoCloseable {
         return client;
     }
 
+    /** Follows several filters at once ({@code filter} repeated), as the dashboard's pages do. */
+    public static SseTestClient fast(URI base, List<String> filters) {
+        SseTestClient client = open(base, String.join("\n", filters), 0, "");
+        client.startReading();
+        client.awaitHeaders();
+        return client;
+    }
+
     /** Connects with a tiny receive window and reads nothing until {@link #startReading()}. */
     public static SseTestClient slow(URI base, String filter) {
         return open(base, filter, 2048, "");
@@ -70,7 +78,11 @@ public final class SseTestClient implements AutoCloseable {
             }
             socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
             OutputStream out = socket.getOutputStream();
-            String request = "GET /api/stream?filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
+            StringBuilder query = new StringBuilder();
+            for (String one : filter.split("\n", -1)) {
+                query.append(query.isEmpty() ? "" : "&").append("filter=").append(URLEncoder.encode(one, StandardCharsets.UTF_8));
+            }
+            String request = "GET /api/stream?" + query + " HTTP/1.1\r\n"
                     + "Host: " + base.getHost() + ":" + base.getPort() + "\r\nAccept: text/event-stream\r\n"
                     + (base.getUserInfo() == null ? "" : "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(
                             base.getUserInfo().getBytes(StandardCharsets.UTF_8)) + "\r\n")
