@@ -181,7 +181,7 @@ final class TopicTree {
         long topics = node.topics - (node.entry == null ? 0 : 1);
         if (skipDollar) {
             for (Node hidden : children.tailMap("$", true).values()) {
-                if (!hidden.name.startsWith("$")) {
+                if (!TopicName.isReserved(hidden.name)) {
                     break;
                 }
                 childCount--;
@@ -191,7 +191,7 @@ final class TopicTree {
         NavigableMap<String, Node> from = after == null ? children : children.tailMap(after, false);
         List<TopicBranch> page = new ArrayList<>(Math.min(limit, 256));
         for (Node child : from.values()) {
-            if (skipDollar && child.name.startsWith("$")) {
+            if (skipDollar && TopicName.isReserved(child.name)) {
                 continue;
             }
             if (page.size() == limit) {
@@ -343,14 +343,14 @@ final class TopicTree {
         if (depth >= f.length) {
             return false;
         }
-        if (depth == 0 && hidesDollar(f) && child.name.startsWith("$")) {
+        if (depth == 0 && hidesDollar(f) && TopicName.isReserved(child.name)) {
             return false;
         }
         return levelMatches(f, depth, child.name);
     }
 
     private static boolean levelMatches(String[] f, int depth, String name) {
-        if (depth == 0 && hidesDollar(f) && name.startsWith("$")) {
+        if (depth == 0 && hidesDollar(f) && TopicName.isReserved(name)) {
             return false;
         }
         String level = f[depth];
