@@ -11,6 +11,14 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 /**
  * The embedded Apache ActiveMQ Artemis broker's configuration, made from {@code cellhub.broker.*}: one
  * MQTT acceptor, persistence under {@code <data-dir>/broker}, and memory bounded by paging to disk.
+ * <p>
+ * Why classes of Artemis's {@code impl} packages: they are its embedding API. Artemis documents
+ * embedding with {@code new ConfigurationImpl()} (the {@code Configuration} interface has no other
+ * public implementation but a {@code broker.xml} file), and {@code AddressSettings} and
+ * {@code AddressFullMessagePolicy} exist only in {@code core.settings.impl}. No internal state is
+ * touched: only their public setters. {@code ArtemisSettingsTest} reads every setting back through the
+ * {@code Configuration} interface, and {@code EmbeddedBrokerTest} starts the broker with it, so an
+ * Artemis upgrade that moves or changes them fails there.
  */
 final class ArtemisSettings {
 

@@ -13,11 +13,7 @@ import io.cellhub.stream.StreamFilters;
 import io.cellhub.stream.TopicStream;
 import io.cellhub.topic.InvalidTopicException;
 import io.cellhub.topic.TopicFilter;
-import io.netty.channel.ChannelOption;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -65,7 +61,7 @@ class StreamRoute {
                     "Too many stream clients are connected (cellhub.sse.max-clients). Close a dashboard tab or raise the limit.");
             return;
         }
-        limitSendBuffer(context.request());
+        SendBuffer.limit(context.request(), (int) config.sendBuffer().asLongValue());
         // The first bytes make EventSource fire 'open'; 'retry' sets its reconnect delay.
         response.write("retry: 2000\n: connected\n\n");
     }
@@ -79,17 +75,6 @@ class StreamRoute {
                     + given.size() + " were given. Follow a common parent level instead, e.g. 'robotcell1/#'.");
         }
         return new StreamFilters(given.stream().map(TopicFilter::parse).toList());
-    }
-
-    /**
-     * Bounds what a stalled client holds in the kernel (cellhub.sse.send-buffer). Not for HTTP/2, where
-     * the connection carries other requests too. Vert.x has no per-connection API for it, so this
-     * reaches the connection's Netty channel.
-     */
-    private void limitSendBuffer(HttpServerRequest request) {
-        if (request.version() != HttpVersion.HTTP_2 && request.connection() instanceof ConnectionBase connection) {
-            connection.channel().config().setOption(ChannelOption.SO_SNDBUF, (int) config.sendBuffer().asLongValue());
-        }
     }
 
     private void problem(RoutingContext context, int status, String title, String detail) {

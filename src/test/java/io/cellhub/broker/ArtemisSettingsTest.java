@@ -1,0 +1,102 @@
+package io.cellhub.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ArtemisSettings} builds Artemis's configuration through classes of Artemis's {@code impl}
+ * packages (its embedding API); every setting CellHub relies on is read back through the public
+ * {@code Configuration} interface, so an Artemis upgrade that drops or changes one fails here.
+ */
+class ArtemisSettingsTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void theBrokerIsConfiguredAsCellHubAsksThroughArtemisPublicConfiguration() throws Exception {
+        Configuration configuration = ArtemisSettings.of(config("127.0.0.1", 18830), dataDir, true);
+
+        assertThat(configuration.isPersistenceEnabled()).isTrue();
+        assertThat(configuration.getJournalDirectory()).isEqualTo(dataDir.resolve("journal").toString());
+        assertThat(configuration.getPagingDirectory()).isEqualTo(dataDir.resolve("paging").toString());
+        assertThat(configuration.isSecurityEnabled()).isTrue();
+        assertThat(configuration.isJMXManagementEnabled()).isFalse();
+        assertThat(configuration.getGlobalMaxSize()).isEqualTo(64L * 1024 * 1024);
+        assertThat(configuration.getMaxDiskUsage()).isEqualTo(100);
+
+        TransportConfiguration acceptor = configuration.getAcceptorConfigurations().iterator().next();
+        assertThat(acceptor.getName()).isEqualTo(ArtemisSettings.ACCEPTOR);
+        assertThat(acceptor.getParams()).containsEntry("port", "18830").containsEntry("host", "127.0.0.1");
+        assertThat(acceptor.getExtraParams()).containsEntry("maximumPacketSize", "1048576");
+
+        AddressSettings everyAddress = configuration.getAddressSettings().get("#");
+        assertThat(everyAddress.getAddressFullMessagePolicy()).isEqualTo(AddressFullMessagePolicy.PAGE);
+        assertThat(everyAddress.getMaxDeliveryAttempts()).isEqualTo(-1);
+        assertThat(everyAddress.isEnableMetrics()).isFalse();
+        assertThat(everyAddress.isAutoCreateAddresses()).isTrue();
+    }
+
+    @Test
+    void anIpv6HostIsBracketedInTheAcceptorUri() {
+        assertThat(ArtemisSettings.acceptorUri(config("::1", 1883))).startsWith("tcp://[::1]:1883?protocols=MQTT;");
+    }
+
+    private static BrokerConfig config(String host, int port) {
+        return new BrokerConfig() {
+            @Override
+            public boolean embedded() {
+                return true;
+            }
+
+            @Override
+            public String host() {
+                return host;
+            }
+
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public int maxMessageSize() {
+                return 1_048_576;
+            }
+
+            @Override
+            public long maxMemory() {
+                return 64L * 1024 * 1024;
+            }
+
+            @Override
+            public boolean allowAnonymous() {
+                return true;
+            }
+
+            @Override
+            public Optional<Path> passwordFile() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Integer> sessionQueueSize() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Integer> writeBufferSize() {
+                return Optional.empty();
+            }
+        };
+    }
+}
