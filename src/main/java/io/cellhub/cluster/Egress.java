@@ -87,23 +87,12 @@ final class Egress {
         Properties properties = mode.groupConsumer("egress");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(pollSize()));
         consumer = new KafkaConsumer<>(properties);
-        thread = new Thread(this::run, "cellhub-egress");
-        thread.setDaemon(true);
-        thread.start();
+        thread = ConsumerThread.start("cellhub-egress", this::run);
     }
 
     void stop() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(15_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ConsumerThread.stop(consumer, thread, 15_000);
     }
 
     /** The output partitions this replica publishes now. */

@@ -59,9 +59,7 @@ final class IngestOwnership {
     void start() {
         running = true;
         consumer = new KafkaConsumer<>(mode.groupConsumer("ingest-owner"));
-        thread = new Thread(this::run, "cellhub-ingest-ownership");
-        thread.setDaemon(true);
-        thread.start();
+        thread = ConsumerThread.start("cellhub-ingest-ownership", this::run);
     }
 
     /** The spaces this replica ingests now. */
@@ -71,16 +69,7 @@ final class IngestOwnership {
 
     void stop() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(15_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ConsumerThread.stop(consumer, thread, 15_000);
     }
 
     private void run() {

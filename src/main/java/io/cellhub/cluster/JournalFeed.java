@@ -59,23 +59,12 @@ final class JournalFeed {
         Properties properties = mode.groupConsumer("journal");
         properties.put("max.poll.records", "2000");
         consumer = new KafkaConsumer<>(properties);
-        thread = new Thread(this::run, "cellhub-journal-feed");
-        thread.setDaemon(true);
-        thread.start();
+        thread = ConsumerThread.start("cellhub-journal-feed", this::run);
     }
 
     void stop() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(15_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ConsumerThread.stop(consumer, thread, 15_000);
     }
 
     Set<Integer> partitions() {

@@ -49,23 +49,12 @@ final class LiveView {
     void start() {
         running = true;
         consumer = new KafkaConsumer<>(mode.plainConsumer("view"));
-        thread = new Thread(this::run, "cellhub-live-view");
-        thread.setDaemon(true);
-        thread.start();
+        thread = ConsumerThread.start("cellhub-live-view", this::run);
     }
 
     void stop() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ConsumerThread.stop(consumer, thread, 10_000);
     }
 
     /** Records of the ingest topic this replica's view has not read yet. */
