@@ -10,8 +10,9 @@ import io.reactivex.Scheduler;
 import io.reactivex.schedulers.Schedulers;
 
 /**
- * Where and how a HiveMQ MQTT client of CellHub's connects: the broker's address, TLS, and the thread
- * its callbacks run on.
+ * Where and how a HiveMQ MQTT client of CellHub's connects: the broker's address, TLS, the network
+ * threads (shared by all of CellHub's clients: the HiveMQ client keeps one event loop group per
+ * executor, here its default one, sized by the first client) and the thread its callbacks run on.
  */
 final class ClientTransport {
 
@@ -37,7 +38,8 @@ final class ClientTransport {
             transport.sslConfig(tls(settings.ssl()));
         }
         return transport.applyTransportConfig()
-                .executorConfig().applicationScheduler(ON_NETWORK_THREAD).applyExecutorConfig();
+                .executorConfig().applicationScheduler(ON_NETWORK_THREAD).nettyThreads(settings.networkThreads())
+                .applyExecutorConfig();
     }
 
     private static MqttClientSslConfig tls(MqttSettings.Tls tls) {

@@ -57,6 +57,16 @@ public interface MqttSettings {
     @WithDefault("16777216")
     int maxPacketSize();
 
+    /**
+     * Network threads all of CellHub's MQTT connections share. One keeps a message's whole path
+     * (read, rules, the output's encoding and write, the PUBACK) on one thread, with no hand-off between
+     * the ingest and the output connection: measured on 2 cores it costs a fifth less CPU per message
+     * than a thread per connection ({@code docs/PERFORMANCE.md}). More help only when CellHub has
+     * several busy connections (a large demo fleet) and cores to spare.
+     */
+    @WithDefault("1")
+    int networkThreads();
+
     Tls ssl();
 
     /** TLS to the broker. */
