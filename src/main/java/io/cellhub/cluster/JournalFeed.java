@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
-import io.cellhub.store.KafkaJournal;
+import io.cellhub.journal.KafkaJournal;
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.TopicMessage;
 

@@ -12,8 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.cellhub.store.RetainedMessage;
-import io.cellhub.store.RetainedMirror;
+import io.cellhub.retained.RetainedMessage;
+import io.cellhub.retained.RetainedMirror;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.web.Paging;
 import io.cellhub.web.RetainedResource;

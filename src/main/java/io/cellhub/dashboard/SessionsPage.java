@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.cellhub.store.DeviceSessions.DeviceSession;
+import io.cellhub.device.DeviceSessions.DeviceSession;
 import io.cellhub.web.Paging;
 import io.cellhub.web.SessionResource;
 import io.quarkus.qute.CheckedTemplate;

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.cellhub.store.JournalQuery;
+import io.cellhub.journal.JournalQuery;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.TopicFilter;

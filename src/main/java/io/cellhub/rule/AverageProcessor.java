@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
 
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
+import io.cellhub.retained.RetainedStateSettled;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.RateLimitedWarning;
-import io.cellhub.topic.RetainedStateSettled;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;

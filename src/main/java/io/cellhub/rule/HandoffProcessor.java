@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
+import io.cellhub.retained.RetainedStateSettled;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.Payload;
-import io.cellhub.topic.RetainedStateSettled;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -23,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.cellhub.store.JournalQuery;
+import io.cellhub.journal.JournalQuery;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicFilter;

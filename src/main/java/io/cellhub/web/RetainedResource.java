@@ -2,10 +2,7 @@ package io.cellhub.web;
 
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.DELETE;
@@ -27,15 +24,14 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.cellhub.ingest.RetainedScanner;
 import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
-import io.cellhub.store.RetainedMessage;
-import io.cellhub.store.RetainedMirror;
+import io.cellhub.retained.RetainedMessage;
+import io.cellhub.retained.RetainedMirror;
+import io.cellhub.retained.RetainedRestore;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.PayloadText;
 import io.cellhub.topic.TopicFilter;
-import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicName;
 import io.smallrye.common.annotation.Blocking;
 
@@ -55,12 +51,12 @@ public class RetainedResource {
 
     private final RetainedMirror mirror;
     private final MqttPublisher publisher;
-    private final RetainedScanner scanner;
+    private final RetainedRestore retainedRestore;
 
-    public RetainedResource(RetainedMirror mirror, MqttPublisher publisher, RetainedScanner scanner) {
+    public RetainedResource(RetainedMirror mirror, MqttPublisher publisher, RetainedRestore retainedRestore) {
         this.mirror = mirror;
         this.publisher = publisher;
-        this.scanner = scanner;
+        this.retainedRestore = retainedRestore;
     }
 
     @GET
@@ -98,23 +94,7 @@ public class RetainedResource {
     @Blocking
     @Operation(summary = "Republish every mirrored retained message the broker lacks or holds differently")
     public CompletionStage<Restored> restore(@QueryParam("filter") @DefaultValue("#") String filter) {
-        TopicFilter parsed = TopicFilter.parse(filter);
-        mirror.flush();
-        List<RetainedMessage> rows = mirror.list(parsed);
-        return scanner.scan(parsed)
-                .thenCompose(scan -> {
-                    Map<String, Payload> held = new HashMap<>();
-                    for (TopicMessage message : scan.retained()) {
-                        held.put(message.topic(), message.payload());
-                    }
-                    List<CompletableFuture<Void>> republished = rows.stream()
-                            .filter(row -> !Payload.copyOf(row.payload).equals(held.get(row.topic)))
-                            .map(row -> publisher.publish(new OutgoingMessage(row.topic, Payload.copyOf(row.payload), row.qos,
-                                    true)).toCompletableFuture())
-                            .toList();
-                    return CompletableFuture.allOf(republished.toArray(CompletableFuture[]::new))
-                            .thenApply(done -> new Restored(republished.size()));
-                });
+        return retainedRestore.restore(TopicFilter.parse(filter)).thenApply(Restored::new);
     }
 
     public static RetainedView view(RetainedMessage row) {

@@ -17,8 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.cellhub.store.DeviceSessions;
-import io.cellhub.store.DeviceSessions.DeviceSession;
+import io.cellhub.device.DeviceSessions;
+import io.cellhub.device.DeviceSessions.DeviceSession;
 
 @Path("/api/sessions")
 @Produces(MediaType.APPLICATION_JSON)

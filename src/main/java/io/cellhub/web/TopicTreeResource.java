@@ -20,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.cellhub.store.RetainedMirror;
+import io.cellhub.retained.RetainedMirror;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
 import io.cellhub.topic.TopicBranch;

@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.journal;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,6 +17,7 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
+import io.cellhub.store.JdbcTransaction;
 import io.cellhub.topic.Backlog;
 import io.cellhub.topic.Backlogs;
 import io.cellhub.topic.DurableLog;

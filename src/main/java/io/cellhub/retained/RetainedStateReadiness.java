@@ -1,4 +1,4 @@
-package io.cellhub.ingest;
+package io.cellhub.retained;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

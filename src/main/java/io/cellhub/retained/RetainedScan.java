@@ -1,4 +1,4 @@
-package io.cellhub.ingest;
+package io.cellhub.retained;
 
 
 import jakarta.annotation.Priority;
@@ -12,9 +12,8 @@ import org.jboss.logging.Logger;
 
 import io.cellhub.broker.BrokerConfig;
 import io.cellhub.channel.ChannelConnected;
+import io.cellhub.ingest.IngestConfig;
 import io.cellhub.topic.LiveTopics;
-import io.cellhub.topic.RetainedScanned;
-import io.cellhub.topic.RetainedStateSettled;
 import io.cellhub.topic.TopicFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

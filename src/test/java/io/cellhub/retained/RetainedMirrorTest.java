@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.retained;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

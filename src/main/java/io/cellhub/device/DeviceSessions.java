@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.device;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.journal;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +10,7 @@ import java.util.Map;
 import jakarta.inject.Singleton;
 
 import io.agroal.api.AgroalDataSource;
+import io.cellhub.store.JdbcTransaction;
 import io.cellhub.topic.TopicMessage;
 
 /**

@@ -1,4 +1,4 @@
-package io.cellhub.ingest;
+package io.cellhub.retained;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cellhub.channel.BrokerConnection;
 import io.cellhub.channel.MqttSettings;
+import io.cellhub.ingest.IngestConfig;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicMessage;

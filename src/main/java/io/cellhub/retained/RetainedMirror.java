@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.retained;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,8 +30,8 @@ import org.jboss.logging.Logger;
 import io.agroal.api.AgroalDataSource;
 import io.cellhub.broker.BrokerConfig;
 import io.cellhub.channel.ChannelConnected;
+import io.cellhub.store.JdbcTransaction;
 import io.cellhub.topic.RetainedChange;
-import io.cellhub.topic.RetainedScanned;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;

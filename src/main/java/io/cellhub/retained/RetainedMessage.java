@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.retained;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.device;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;

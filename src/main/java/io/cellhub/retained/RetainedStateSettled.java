@@ -1,4 +1,4 @@
-package io.cellhub.topic;
+package io.cellhub.retained;
 
 /** CDI event: the broker's retained messages have all arrived; the live state now holds them. */
 public record RetainedStateSettled(int retainedMessages) {

@@ -1,4 +1,4 @@
-package io.cellhub.store;
+package io.cellhub.journal;
 
 import java.util.LinkedHashMap;
 
