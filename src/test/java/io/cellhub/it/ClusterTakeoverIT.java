@@ -28,7 +28,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,12 +57,9 @@ import io.vertx.mqtt.MqttClientOptions;
  * averages appear twice only within the egress's in-flight window, every chain steps False/True/True
  * exactly once per trigger, and the journal has one row per input. The figures are printed.
  * <p>
- * Not part of the default {@code ./mvnw verify}: run it with {@code -Dcellhub.it.cluster=true}. On the
- * 2-core CI machine it passed once and failed twice in its last three runs (a longest pause of 5.2 s;
- * a chain's first step seen twice after the takeover), so as a gate it would block every change while
- * issue 20 is open.
+ * A chain's steps are the outputs its rule committed to the output topic, exactly once each; what MQTT
+ * shows more often counts as a duplicate of the egress takeover, with the averages'.
  */
-@EnabledIfSystemProperty(named = "cellhub.it.cluster", matches = "true")
 class ClusterTakeoverIT {
 
     /**
@@ -81,13 +77,12 @@ class ClusterTakeoverIT {
     /** Issue 20's target for the longest pause of a cell around a takeover: reported, met or missed. */
     private static final Duration TARGET_PAUSE = Duration.ofSeconds(5);
     /**
-     * What the test asserts. On the 2-core CI machine, three replicas, Kafka, PostgreSQL, Mosquitto
-     * and the fleet share two cores, and the same code paused 4.5, 4.7 and 5.2 s in three runs: the
-     * 5 s target is not reliably met there (issue 20 stays open). The bound still fails a takeover
-     * that waits for a restore or a session timeout twice (10 s before the warm-up fix).
-     * {@code -Dcellhub.it.cluster-max-pause-ms=5000} asserts the target itself.
+     * What the test asserts: the target. On the 2-core CI machine, where three replicas, Kafka,
+     * PostgreSQL, Mosquitto and the fleet share two cores, docs/SCALE-OUT.md has the measured pauses;
+     * {@code -Dcellhub.it.cluster-max-pause-ms} asserts another bound.
      */
-    private static final Duration LONGEST_PAUSE = Duration.ofMillis(Long.getLong("cellhub.it.cluster-max-pause-ms", 8_000));
+    private static final Duration LONGEST_PAUSE = Duration.ofMillis(Long.getLong("cellhub.it.cluster-max-pause-ms",
+            TARGET_PAUSE.toMillis()));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A message the watcher saw, with when (System.nanoTime). */
