@@ -58,7 +58,7 @@ public interface ClusterConfig {
          * How long a replica may stay silent before Kafka hands its partitions to the others: the
          * largest part of a takeover. The brokers' {@code group.min.session.timeout.ms} must allow it.
          */
-        @WithDefault("2500ms")
+        @WithDefault("2s")
         Duration sessionTimeout();
 
         /** How often each replica tells Kafka it is alive; about a third of the session timeout or less. */

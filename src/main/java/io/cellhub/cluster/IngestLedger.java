@@ -48,21 +48,39 @@ final class IngestLedger {
         return bytes.array();
     }
 
-    /** The ledger of consecutive transactions' records, oldest first (a missing or short record counts as empty). */
+    /**
+     * The ledger of consecutive transactions' records, oldest first (a missing or short record counts as
+     * empty): their checksums in order, the last {@value #CAPACITY} of them. Filled from the newest record
+     * back, once: appending record by record copied the whole ledger for each of some thousand records,
+     * which took a second of a takeover.
+     */
     static IngestLedger decode(List<byte[]> records) {
-        IngestLedger ledger = EMPTY;
+        long all = 0;
         for (byte[] record : records) {
-            if (record == null || record.length < 4) {
-                continue;
-            }
-            ByteBuffer bytes = ByteBuffer.wrap(record);
-            int[] checksums = new int[Math.min(bytes.getInt(), bytes.remaining() / 4)];
-            for (int n = 0; n < checksums.length; n++) {
-                checksums[n] = bytes.getInt();
-            }
-            ledger = ledger.append(checksums);
+            all += entries(record);
         }
-        return ledger;
+        int total = (int) Math.min(all, CAPACITY);
+        int[] checksums = new int[total];
+        int free = total;
+        for (int r = records.size() - 1; r >= 0 && free > 0; r--) {
+            byte[] record = records.get(r);
+            int count = entries(record);
+            int take = Math.min(count, free);
+            ByteBuffer bytes = ByteBuffer.wrap(record, 4 + (count - take) * 4, take * 4);
+            for (int n = 0; n < take; n++) {
+                checksums[free - take + n] = bytes.getInt();
+            }
+            free -= take;
+        }
+        return total == 0 ? EMPTY : new IngestLedger(checksums);
+    }
+
+    /** How many checksums a ledger record holds (as many as its length has room for). */
+    private static int entries(byte[] record) {
+        if (record == null || record.length < 4) {
+            return 0;
+        }
+        return Math.max(0, Math.min(ByteBuffer.wrap(record).getInt(), (record.length - 4) / 4));
     }
 
     /** This ledger followed by one more transaction's checksums, keeping the last {@value #CAPACITY}. */

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,8 +38,8 @@ import io.cellhub.topic.TrafficMetrics;
  * transactions of a producer whose transactional id is the space's. Each message's PUBACK goes out
  * once its transaction is committed, in arrival order.
  * <p>
- * Starting fences the space's previous owner (its open transaction is aborted), reads the space's
- * last ledger records ({@link IngestLedger}) and only then connects. On a resumed session the broker
+ * Starting fences the space's previous owner (its open transaction is aborted), then connects and,
+ * while the first messages queue up, reads the space's last ledger records ({@link IngestLedger}). On a resumed session the broker
  * sends first what has no PUBACK, in order: the messages at its start are held until
  * {@link Redeliveries} tells the ledger's tail (written, not acknowledged: acknowledged now, not
  * written again) from the rest (written). The same happens after a reconnect of this owner's own
@@ -127,14 +128,18 @@ final class IngestSession {
     private void run() {
         while (running) {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties())) {
-                long fencedAt = System.nanoTime();
+                long fencing = System.nanoTime();
                 producer.initTransactions();
-                ledger = lastLedger();
-                LOG.infof("Ingest space %d ('%s'): this replica owns it now (previous owner fenced in %d ms, %d message(s) in its "
-                        + "last ledger); connecting as MQTT client %s", space, filter,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fencedAt), ledger.size(), clientId);
+                long fenced = System.nanoTime();
+                // The previous owner can commit nothing more: its ledger is final. The session's messages queue up
+                // while the ledger is read (the writer takes none before), so connecting first saves the read's time.
                 accepting = true;
                 connect();
+                ledger = lastLedger();
+                LOG.infof("Ingest space %d ('%s'): this replica owns it now as MQTT client %s (previous owner fenced in %d ms; "
+                        + "its last ledger, %d message(s), read in %d ms)", space, filter, clientId,
+                        TimeUnit.NANOSECONDS.toMillis(fenced - fencing), ledger.size(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fenced));
                 writeLoop(producer);
                 return;
             } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
@@ -289,22 +294,34 @@ final class IngestSession {
     private IngestLedger lastLedger() {
         Properties properties = mode.plainConsumer("ingest-ledger-" + space);
         properties.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // Each step back seeks behind a fetch the consumer already sent from the partition's end, where the broker
+        // holds it for fetch.max.wait.ms (500 ms by default) as nothing new comes: 1.1 s of a takeover went so.
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             TopicPartition partition = new TopicPartition(mode.ingestOwnerTopic(), space);
             consumer.assign(List.of(partition));
             long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+            // back from the end in growing steps, each offset read once, until the ledger is full or the partition read
+            List<byte[]> records = new ArrayList<>();
+            long to = end;
             long back = LEDGER_READ_BACK;
             while (true) {
-                long from = Math.max(0, end - back);
-                IngestLedger ledger = IngestLedger.decode(read(consumer, partition, from, end));
+                long from = Math.max(0, to - back);
+                List<byte[]> older = read(consumer, partition, from, to);
+                older.addAll(records);
+                records = older;
+                IngestLedger ledger = IngestLedger.decode(records);
                 if (ledger.size() >= IngestLedger.CAPACITY || from == 0) {
                     return ledger;
                 }
+                to = from;
                 back *= 4;
             }
         }
     }
 
+    /** The values of the records from offset {@code from} up to, not including, {@code end}. */
     private static List<byte[]> read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end) {
         List<byte[]> records = new ArrayList<>();
         if (from >= end) {
@@ -314,7 +331,9 @@ final class IngestSession {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (consumer.position(partition) < end && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                records.add(record.value());
+                if (record.offset() < end) {
+                    records.add(record.value());
+                }
             }
         }
         return records;

@@ -11,6 +11,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.cellhub.publish.OutgoingMessage;
+import io.cellhub.rule.HandoffProcessor;
 import io.cellhub.topic.MessageProperties;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicMessage;
@@ -41,7 +42,7 @@ public final class MqttRecords {
     static final String USER_PREFIX = "mqtt.user.";
     /** The rule that wrote an output. */
     static final String RULE = "cellhub.rule";
-    /** Names a chain's output, so the egress can announce a second publish of it. */
+    /** Names a chain's output: published with it (a user property) and announced when the egress publishes it again. */
     static final String ECHO_ID = "cellhub.echo-id";
     /** Marks a control record: {@link #CHAIN_START} or {@link #REPUBLISHED}. */
     static final String CONTROL = "cellhub.control";
@@ -115,14 +116,22 @@ public final class MqttRecords {
         return headers;
     }
 
-    /** The output a record of the output topic carries; null when it has no MQTT topic. */
+    /**
+     * The output a record of the output topic carries; null when it has no MQTT topic. A chain's output
+     * carries its echo id as the user property {@link HandoffProcessor#ECHO_ID_PROPERTY}, so that its echo
+     * (and the echo of a second publish of it after an egress takeover) names the output it echoes.
+     */
     public static OutgoingMessage output(Headers headers, byte[] value) {
         String topic = text(headers, TOPIC);
         if (topic == null) {
             return null;
         }
+        String echoId = text(headers, ECHO_ID);
+        MessageProperties properties = echoId == null ? MessageProperties.NONE
+                : MessageProperties.of(null, null, List.of(new MessageProperties.UserProperty(HandoffProcessor.ECHO_ID_PROPERTY,
+                        echoId)), null, null, -1);
         return new OutgoingMessage(topic, Payload.adopt(value == null ? new byte[0] : value), byteOf(headers, QOS, 1),
-                byteOf(headers, RETAIN, 0) == 1);
+                byteOf(headers, RETAIN, 0) == 1, properties);
     }
 
     static boolean isControl(Headers headers) {

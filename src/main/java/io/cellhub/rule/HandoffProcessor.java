@@ -17,6 +17,7 @@ import io.cellhub.publish.MqttPublisher;
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.retained.RetainedStateSettled;
 import io.cellhub.topic.LiveTopics;
+import io.cellhub.topic.MessageProperties;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
@@ -41,6 +42,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class HandoffProcessor implements TopicListener {
 
     private static final Logger LOG = Logger.getLogger(HandoffProcessor.class);
+
+    /**
+     * The MQTT 5 user property that carries a chain output's echo id in cluster mode: the egress
+     * publishes it with the output, so the output's echo says which publish it is the echo of.
+     */
+    public static final String ECHO_ID_PROPERTY = "cellhub-echo-id";
 
     private final List<HandoffChain> chains = new ArrayList<>();
     private final Map<String, List<HandoffChain.Step>> stepsByUpstream = new HashMap<>();
@@ -219,9 +226,19 @@ public class HandoffProcessor implements TopicListener {
             if (expected == null) {
                 return 0;
             }
-            int hops = expected.consume(message.payload().text().orElse(null), now);
+            int hops = expected.consume(message.payload().text().orElse(null), echoIdOf(message), now);
             echoes.changed(message.topic(), expected);
             return hops;
+        }
+
+        /** The id of the publish a message echoes ({@link #ECHO_ID_PROPERTY}), or null. */
+        private String echoIdOf(TopicMessage message) {
+            for (MessageProperties.UserProperty property : message.properties().userProperties()) {
+                if (property.name().equals(ECHO_ID_PROPERTY)) {
+                    return property.value();
+                }
+            }
+            return null;
         }
 
         private void set(HandoffChain chain, String topic, String payload, int hops, long now, Output out,

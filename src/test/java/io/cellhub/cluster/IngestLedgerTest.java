@@ -49,6 +49,26 @@ class IngestLedgerTest {
     }
 
     @Test
+    void manyRecordsDecodeToTheLastEntriesAsAppendingThemOneByOneWould() {
+        List<byte[]> records = new java.util.ArrayList<>();
+        IngestLedger appended = IngestLedger.EMPTY;
+        int next = 0;
+        for (int transaction = 0; transaction < 3_000; transaction++) {
+            int[] checksums = IntStream.range(next, next + transaction % 50).toArray(); // some transactions have none
+            next += checksums.length;
+            records.add(IngestLedger.encode(checksums));
+            appended = appended.append(checksums);
+        }
+        records.add(3, null);
+
+        IngestLedger decoded = IngestLedger.decode(records);
+
+        assertThat(decoded.size()).isEqualTo(IngestLedger.CAPACITY);
+        assertThat(entries(decoded)).containsExactly(entries(appended));
+        assertThat(decoded.at(IngestLedger.CAPACITY - 1)).isEqualTo(next - 1);
+    }
+
+    @Test
     void missingOrTruncatedRecordsCountAsEmpty() {
         assertThat(IngestLedger.decode(Arrays.asList(null, new byte[2])).size()).isZero();
         byte[] truncated = Arrays.copyOf(IngestLedger.encode(new int[] { 1, 2, 3 }), 4 + 8);

@@ -10,6 +10,7 @@ import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;
 
 import io.cellhub.publish.OutgoingMessage;
+import io.cellhub.rule.HandoffProcessor;
 import io.cellhub.topic.MessageProperties;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicMessage;
@@ -58,5 +59,16 @@ class MqttRecordsTest {
         assertThat(back.retain()).isTrue();
         assertThat(MqttRecords.text(headers, MqttRecords.RULE)).isEqualTo("temperature");
         assertThat(MqttRecords.text(headers, MqttRecords.ECHO_ID)).isEqualTo("e1");
+    }
+
+    @Test
+    void aChainOutputIsPublishedWithItsEchoIdSoThatItsEchoNamesIt() {
+        OutgoingMessage out = new OutgoingMessage("line1c2/cylinderOn", Payload.ofText("True"), 1, true);
+        OutgoingMessage chain = MqttRecords.output(MqttRecords.headers(out, "line1", "e7"), out.payload().toByteArray());
+        assertThat(chain.properties().userProperties())
+                .containsExactly(new MessageProperties.UserProperty(HandoffProcessor.ECHO_ID_PROPERTY, "e7"));
+
+        OutgoingMessage average = MqttRecords.output(MqttRecords.headers(out, "temperature", null), out.payload().toByteArray());
+        assertThat(average.properties()).as("an output without an echo id has no properties").isSameAs(MessageProperties.NONE);
     }
 }
