@@ -1,8 +1,11 @@
 package io.cellhub.channel;
 
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -16,10 +19,15 @@ import io.smallrye.reactive.messaging.health.HealthReport.HealthReportBuilder;
 /**
  * One incoming channel of {@link CellHubMqttConnector}: its {@link BrokerConnection} subscribes the
  * channel's filter, and each message reaches the channel's one subscriber on the connection's network
- * thread, with no hop to another thread or context. A message that arrives while the subscriber has
- * no demand is dropped and counted, never buffered without limit and never a reason to fail the
- * stream: at QoS 0 that is at-most-once delivery, and a QoS 1/2 message stays unacknowledged, so the
- * broker sends it again with the session. CellHub's ingest requests without bound.
+ * thread, with no hop to another thread or context. The connection starts with the subscriber's first
+ * request, so what a kept session delivers at once finds demand.
+ * <p>
+ * A QoS 0 message that arrives while the subscriber has no demand is dropped and counted (at-most-once
+ * delivery), never a reason to fail the stream. A QoS 1/2 message waits for demand instead: the HiveMQ
+ * client sends acknowledgements in the order the messages arrived, so one left unacknowledged would
+ * hold back the PUBACK of every later message on the connection until it reconnects. The broker sends
+ * no more unacknowledged QoS 1/2 messages than the connection's Receive Maximum, which bounds what
+ * waits. CellHub's ingest requests without bound.
  */
 final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, ChannelHealth {
 
@@ -32,6 +40,10 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
     private final AtomicLong demand = new AtomicLong();
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    /** Messages for the subscriber, in order; filled on the network thread, drained by whoever holds {@link #draining}. */
+    private final Queue<ReceivedPublish> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger draining = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
     private final RateLimitedWarning droppedWithoutDemand = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
     private final Consumer<ChannelConnected> connections;
     private final AtomicBoolean connectedBefore = new AtomicBoolean();
@@ -67,6 +79,10 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
                     return;
                 }
                 demand.accumulateAndGet(n, (current, more) -> current + more < 0 ? Long.MAX_VALUE : current + more);
+                if (started.compareAndSet(false, true)) {
+                    connection.start();
+                }
+                drain();
             }
 
             @Override
@@ -94,26 +110,51 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
             public void disconnected(Throwable cause) {
             }
         });
-        connection.start();
     }
 
+    /** On the connection's network thread. */
     private void deliver(ReceivedPublish message) {
-        Flow.Subscriber<? super Message<byte[]>> consumer = subscriber.get();
-        long wanted = demand.get();
-        if (consumer == null || wanted <= 0) {
+        if (message.qos() == 0 && demand.get() <= 0) {
             dropped.incrementAndGet();
-            droppedWithoutDemand.occurred(count -> String.format("Channel %s dropped %d message(s) that arrived while its "
-                    + "consumer had no demand (the latest on %s)%s", channel, count, message.topic(),
-                    message.qos() == 0 ? "" : "; unacknowledged, the broker sends them again with the session"));
+            droppedWithoutDemand.occurred(count -> String.format("Channel %s dropped %d QoS 0 message(s) that arrived "
+                    + "while its consumer had no demand (the latest on %s)", channel, count, message.topic()));
             return;
         }
-        if (wanted != Long.MAX_VALUE) {
-            demand.decrementAndGet();
-        }
-        consumer.onNext(new ReceivedMqttMessage(message));
+        waiting.add(message);
+        drain();
     }
 
-    /** Messages dropped because they arrived without demand. */
+    /**
+     * Hands waiting messages to the subscriber while it has demand. One thread at a time (the network
+     * thread, or a thread that requested more), so the subscriber's {@code onNext} calls never overlap.
+     */
+    private void drain() {
+        if (draining.getAndIncrement() != 0) {
+            return;
+        }
+        Flow.Subscriber<? super Message<byte[]>> consumer = subscriber.get();
+        int missed = 1;
+        do {
+            while (demand.get() > 0) {
+                ReceivedPublish next = waiting.poll();
+                if (next == null) {
+                    break;
+                }
+                if (demand.get() != Long.MAX_VALUE) {
+                    demand.decrementAndGet();
+                }
+                consumer.onNext(new ReceivedMqttMessage(next));
+            }
+            missed = draining.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    /** QoS 1/2 messages waiting for the subscriber's demand. */
+    int waiting() {
+        return waiting.size();
+    }
+
+    /** QoS 0 messages dropped because they arrived without demand. */
     long dropped() {
         return dropped.get();
     }
@@ -128,7 +169,7 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
         builder.add(channel, connection.isConnected());
     }
 
-    /** The stream never fails: a message it cannot deliver is dropped, not an error. */
+    /** The stream never fails: a QoS 0 message it cannot deliver is dropped, not an error. */
     @Override
     public void reportAlive(HealthReportBuilder builder) {
         builder.add(channel, true);

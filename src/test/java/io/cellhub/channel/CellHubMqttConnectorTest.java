@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -159,6 +160,73 @@ class CellHubMqttConnectorTest {
             assertThat(new String(received.stream().reduce((a, b) -> b).orElseThrow().getPayload())).isEqualTo("again");
             assertThat(error.get()).isNull();
         }
+    }
+
+    /**
+     * QoS 1 messages beyond the subscriber's demand wait for it instead of being dropped: dropped, they
+     * would stay unacknowledged, and the client, which acknowledges in arrival order, would then hold
+     * back every later PUBACK. Proved by a reconnect with the same session, which brings nothing again.
+     */
+    @Test
+    void qos1MessagesBeyondTheDemandWaitForItInOrderAndEveryOneIsAcknowledged() throws Exception {
+        BrokerConnection.Options persistent = new BrokerConnection.Options("source-waits", true, Duration.ofHours(1), 0,
+                Optional.empty(), true);
+        BrokerConnection connection = new BrokerConnection(settings(mosquitto.port()), persistent);
+        connections.add(connection);
+        IncomingMqttStream stream = new IncomingMqttStream("in", connection, BrokerConnection.Subscription.plain("in/#", 1),
+                connected -> {
+                });
+        List<String> received = new CopyOnWriteArrayList<>();
+        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        stream.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription.set(s);
+                s.request(10);
+            }
+
+            @Override
+            public void onNext(Message<byte[]> item) {
+                received.add(new String(item.getPayload(), StandardCharsets.UTF_8));
+                item.ack();
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        connection.start().get();
+        Thread.sleep(300); // the SUBSCRIBE goes out right after CONNACK
+        List<String> sent = new ArrayList<>();
+        try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
+            for (int i = 0; i < 100; i++) {
+                writer.publishAcknowledged("in/n", "" + i);
+                sent.add("" + i);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 10 && stream.waiting() == 90);
+        assertThat(stream.dropped()).isZero();
+
+        subscription.get().request(Long.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 100);
+        assertThat(received).containsExactlyElementsOf(sent);
+
+        Thread.sleep(500); // the last PUBACKs on their way
+        connection.close();
+        BrokerConnection again = new BrokerConnection(settings(mosquitto.port()), persistent);
+        connections.add(again);
+        List<String> redelivered = new CopyOnWriteArrayList<>();
+        again.onMessage(publish -> {
+            redelivered.add(new String(publish.payload(), StandardCharsets.UTF_8));
+            publish.acknowledge();
+        });
+        again.start().get();
+        Thread.sleep(1_000);
+        assertThat(redelivered).as("messages the broker sent again: their PUBACKs never went out").isEmpty();
     }
 
     /** With a broker that takes MQTT 5, the connection speaks it, and a message's properties arrive with it. */
