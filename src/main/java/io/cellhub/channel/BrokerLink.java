@@ -31,7 +31,7 @@ interface BrokerLink {
     CompletableFuture<Void> disconnect();
 
     /**
-     * Stops or restarts reading from the socket ({@link SocketReads}).
+     * Stops or restarts reading from the socket ({@link ClientChannel}).
      *
      * @return whether it was applied; {@code false} while not connected
      */

@@ -12,7 +12,8 @@ import io.reactivex.schedulers.Schedulers;
 /**
  * Where and how a HiveMQ MQTT client of CellHub's connects: the broker's address, TLS, the network
  * threads (shared by all of CellHub's clients: the HiveMQ client keeps one event loop group per
- * executor, here its default one, sized by the first client) and the thread its callbacks run on.
+ * executor, here its default one, sized by the first client), the thread its callbacks run on, and
+ * flushes batched per read ({@link ClientChannel#batchFlushes}).
  */
 final class ClientTransport {
 
@@ -38,6 +39,7 @@ final class ClientTransport {
             transport.sslConfig(tls(settings.ssl()));
         }
         return transport.applyTransportConfig()
+                .addConnectedListener(context -> ClientChannel.batchFlushes(context.getClientConfig()))
                 .executorConfig().applicationScheduler(ON_NETWORK_THREAD).nettyThreads(settings.networkThreads())
                 .applyExecutorConfig();
     }

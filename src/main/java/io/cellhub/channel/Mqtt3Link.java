@@ -117,6 +117,6 @@ final class Mqtt3Link implements BrokerLink {
 
     @Override
     public boolean setReading(boolean read) {
-        return SocketReads.set(client, read);
+        return ClientChannel.setReading(client, read);
     }
 }

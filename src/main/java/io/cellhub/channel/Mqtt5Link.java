@@ -171,6 +171,6 @@ final class Mqtt5Link implements BrokerLink {
 
     @Override
     public boolean setReading(boolean read) {
-        return SocketReads.set(client, read);
+        return ClientChannel.setReading(client, read);
     }
 }

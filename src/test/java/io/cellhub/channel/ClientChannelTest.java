@@ -21,11 +21,12 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 
 /**
- * {@link SocketReads} reaches into the HiveMQ client's internals; these tests fail when a new client
+ * {@link ClientChannel} reaches into the HiveMQ client's internals; these tests fail when a new client
  * version moves what it relies on. A real client talks to a scripted MQTT server over a real socket:
- * while reads are stopped, a PUBLISH the server sends does not arrive; once restarted, it does.
+ * while reads are stopped, a PUBLISH the server sends does not arrive; once restarted, it does. With
+ * flushes batched, a burst of QoS 1 PUBLISHes in one write gets every PUBACK back.
  */
-class SocketReadsTest {
+class ClientChannelTest {
 
     private static final byte[] CONNACK_3 = { 0x20, 0x02, 0x00, 0x00 };
     private static final byte[] CONNACK_5 = { 0x20, 0x03, 0x00, 0x00, 0x00 };
@@ -37,7 +38,7 @@ class SocketReadsTest {
                     .buildAsync();
             LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
             client.publishes(MqttGlobalPublishFilter.ALL, publish -> received.add(publish.getTopic().toString()));
-            assertThat(SocketReads.set(client, false)).as("not applied before a connection").isFalse();
+            assertThat(ClientChannel.setReading(client, false)).as("not applied before a connection").isFalse();
             var connected = client.connect();
             try (Socket device = server.accept()) {
                 skipPacket(device);
@@ -69,13 +70,73 @@ class SocketReadsTest {
         }
     }
 
+    @Test
+    void withFlushesBatchedABurstOfQos1PublishesGetsEveryPubAck() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Mqtt5AsyncClient client = Mqtt5Client.builder().identifier("flushes-test").serverHost("127.0.0.1")
+                    .serverPort(server.getLocalPort())
+                    .addConnectedListener(context -> ClientChannel.batchFlushes(context.getClientConfig()))
+                    .buildAsync();
+            LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+            client.publishes(MqttGlobalPublishFilter.ALL, publish -> received.add(publish.getTopic().toString()));
+            var connected = client.connect();
+            try (Socket device = server.accept()) {
+                skipPacket(device);
+                device.getOutputStream().write(CONNACK_5);
+                connected.get(10, TimeUnit.SECONDS);
+                assertThat(ClientChannel.of(client.getConfig()).orElseThrow().pipeline().first())
+                        .as("the flush batching at the head of the pipeline")
+                        .isInstanceOf(io.netty.handler.flush.FlushConsolidationHandler.class);
+
+                int burst = 500;
+                java.io.ByteArrayOutputStream publishes = new java.io.ByteArrayOutputStream();
+                for (int id = 1; id <= burst; id++) {
+                    publishes.write(qos1Publish("burst", id));
+                }
+                device.getOutputStream().write(publishes.toByteArray());
+                device.getOutputStream().flush();
+                DataInputStream in = new DataInputStream(device.getInputStream());
+                device.setSoTimeout(10_000);
+                for (int id = 1; id <= burst; id++) {
+                    int type = in.readUnsignedByte();
+                    int length = in.readUnsignedByte();
+                    byte[] rest = in.readNBytes(length);
+                    assertThat(type).as("PUBACK").isEqualTo(0x40);
+                    assertThat(((rest[0] & 0xff) << 8) | (rest[1] & 0xff)).as("packet id of PUBACK %d", id).isEqualTo(id);
+                }
+                assertThat(received).hasSize(burst);
+            } finally {
+                client.disconnect();
+            }
+        }
+    }
+
+    /** An MQTT 5 QoS 1 PUBLISH of a one-byte payload. */
+    private static byte[] qos1Publish(String topic, int packetId) {
+        byte[] name = topic.getBytes(StandardCharsets.UTF_8);
+        int remaining = 2 + name.length + 2 + 1 + 1;
+        byte[] packet = new byte[2 + remaining];
+        int i = 0;
+        packet[i++] = 0x32;
+        packet[i++] = (byte) remaining;
+        packet[i++] = 0;
+        packet[i++] = (byte) name.length;
+        System.arraycopy(name, 0, packet, i, name.length);
+        i += name.length;
+        packet[i++] = (byte) (packetId >> 8);
+        packet[i++] = (byte) packetId;
+        packet[i++] = 0; // no properties
+        packet[i] = '1';
+        return packet;
+    }
+
     private static void provesReadsStopAndRestart(com.hivemq.client.mqtt.MqttClient client, Socket server,
             LinkedBlockingQueue<String> received, boolean mqtt5) throws Exception {
         OutputStream out = server.getOutputStream();
         out.write(publish("before", mqtt5));
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("before");
 
-        assertThat(SocketReads.set(client, false)).isTrue();
+        assertThat(ClientChannel.setReading(client, false)).isTrue();
         // Netty completes a read already requested (epoll does; NIO does not): one read may still come
         out.write(publish("outstanding-read", mqtt5));
         out.flush();
@@ -84,7 +145,7 @@ class SocketReadsTest {
         out.flush();
         assertThat(received.poll(1, TimeUnit.SECONDS)).as("delivered although reads were stopped").isNull();
 
-        assertThat(SocketReads.set(client, true)).isTrue();
+        assertThat(ClientChannel.setReading(client, true)).isTrue();
         if (outstanding == null) {
             assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("outstanding-read");
         }
