@@ -3,7 +3,6 @@ package io.cellhub.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -52,51 +51,6 @@ class ArtemisSettingsTest {
     }
 
     private static BrokerConfig config(String host, int port) {
-        return new BrokerConfig() {
-            @Override
-            public boolean embedded() {
-                return true;
-            }
-
-            @Override
-            public String host() {
-                return host;
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public int maxMessageSize() {
-                return 1_048_576;
-            }
-
-            @Override
-            public long maxMemory() {
-                return 64L * 1024 * 1024;
-            }
-
-            @Override
-            public boolean allowAnonymous() {
-                return true;
-            }
-
-            @Override
-            public Optional<Path> passwordFile() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Integer> sessionQueueSize() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Integer> writeBufferSize() {
-                return Optional.empty();
-            }
-        };
+        return TestBrokerConfig.defaults(host, port);
     }
 }

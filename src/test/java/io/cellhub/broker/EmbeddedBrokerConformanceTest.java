@@ -1,7 +1,6 @@
 package io.cellhub.broker;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,51 +57,6 @@ class EmbeddedBrokerConformanceTest extends BrokerConformance {
 
     /** CellHub's defaults, on {@code port}. */
     static BrokerConfig config(int port) {
-        return new BrokerConfig() {
-            @Override
-            public boolean embedded() {
-                return true;
-            }
-
-            @Override
-            public String host() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
-            public int maxMessageSize() {
-                return 1_048_576;
-            }
-
-            @Override
-            public long maxMemory() {
-                return 64L * 1024 * 1024;
-            }
-
-            @Override
-            public boolean allowAnonymous() {
-                return true;
-            }
-
-            @Override
-            public Optional<Path> passwordFile() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Integer> sessionQueueSize() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Integer> writeBufferSize() {
-                return Optional.empty();
-            }
-        };
+        return TestBrokerConfig.defaults("127.0.0.1", port);
     }
 }

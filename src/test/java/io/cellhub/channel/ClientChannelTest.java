@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -40,10 +41,7 @@ class ClientChannelTest {
             client.publishes(MqttGlobalPublishFilter.ALL, publish -> received.add(publish.getTopic().toString()));
             assertThat(ClientChannel.setReading(client, false)).as("not applied before a connection").isFalse();
             var connected = client.connect();
-            try (Socket device = server.accept()) {
-                skipPacket(device);
-                device.getOutputStream().write(CONNACK_5);
-                connected.get(10, TimeUnit.SECONDS);
+            try (Socket device = accept(server, CONNACK_5, connected)) {
                 provesReadsStopAndRestart(client, device, received, true);
             } finally {
                 client.disconnect();
@@ -59,10 +57,7 @@ class ClientChannelTest {
             LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
             client.publishes(MqttGlobalPublishFilter.ALL, publish -> received.add(publish.getTopic().toString()));
             var connected = client.connect();
-            try (Socket device = server.accept()) {
-                skipPacket(device);
-                device.getOutputStream().write(CONNACK_3);
-                connected.get(10, TimeUnit.SECONDS);
+            try (Socket device = accept(server, CONNACK_3, connected)) {
                 provesReadsStopAndRestart(client, device, received, false);
             } finally {
                 client.disconnect();
@@ -80,10 +75,7 @@ class ClientChannelTest {
             LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
             client.publishes(MqttGlobalPublishFilter.ALL, publish -> received.add(publish.getTopic().toString()));
             var connected = client.connect();
-            try (Socket device = server.accept()) {
-                skipPacket(device);
-                device.getOutputStream().write(CONNACK_5);
-                connected.get(10, TimeUnit.SECONDS);
+            try (Socket device = accept(server, CONNACK_5, connected)) {
                 assertThat(ClientChannel.of(client.getConfig()).orElseThrow().pipeline().first())
                         .as("the flush batching at the head of the pipeline")
                         .isInstanceOf(io.netty.handler.flush.FlushConsolidationHandler.class);
@@ -169,6 +161,20 @@ class ClientChannelTest {
         }
         packet[i] = '1';
         return packet;
+    }
+
+    /** Takes the client's connection: reads its CONNECT, answers with {@code connAck}, waits until the client is connected. */
+    private static Socket accept(ServerSocket server, byte[] connAck, CompletableFuture<?> connected) throws Exception {
+        Socket device = server.accept();
+        try {
+            skipPacket(device);
+            device.getOutputStream().write(connAck);
+            connected.get(10, TimeUnit.SECONDS);
+            return device;
+        } catch (Exception e) {
+            device.close();
+            throw e;
+        }
     }
 
     /** Reads one MQTT packet (here the CONNECT) and ignores it. */
