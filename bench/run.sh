@@ -431,7 +431,10 @@ DATA_DIR=$WORK/cellhub-data
 # Starts CellHub against the broker: subscription and output QoS $2; the journal on or off ($3).
 start_cellhub() { # label qos journal
   HTTP_PORT=$(free_port)
+  # The README's run command: the JVM options of jvm.options, unless CELLHUB_JVM_OPTIONS replaces them
+  # ("" for the JVM's own defaults)
   local java_opts=()
+  read -r -a java_opts <<< "${CELLHUB_JVM_OPTIONS-@$ROOT/jvm.options}"
   $JFR && java_opts+=("-XX:StartFlightRecording=filename=$WORK/cellhub-$1.jfr,settings=profile")
   # Extra JVM options for CellHub, e.g. a profiler agent: CELLHUB_JAVA_OPTS="-agentpath:...=start,file=%p.txt"
   read -r -a extra <<< "${CELLHUB_JAVA_OPTS:-}"

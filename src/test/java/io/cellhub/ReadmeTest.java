@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README is a page a user reads: at most 300 lines, its links lead to files of this repository
- * (and to headings that exist), and its test command is the one CI runs. The same link check holds
+ * (and to headings that exist), its test command is the one CI runs, and its run command's JVM
+ * options ({@code jvm.options}) are the container image's and the benchmark's. The same link check holds
  * for every page under {@code docs/}.
  */
 class ReadmeTest {
@@ -74,7 +75,20 @@ class ReadmeTest {
     @Test
     void theReadmeRunCommandBuildsAndStartsThePackagedJar() throws IOException {
         assertThat(firstShellBlock(Files.readString(README), "## Run it"))
-                .isEqualTo("./mvnw -B package -DskipTests && java -jar target/quarkus-app/quarkus-run.jar");
+                .isEqualTo("./mvnw -B package -DskipTests && java @jvm.options -jar target/quarkus-app/quarkus-run.jar");
+    }
+
+    @Test
+    void theRunCommandsJvmOptionsAreTheImagesAndTheBenchmarks() throws IOException {
+        List<String> options = Files.readAllLines(Path.of("jvm.options")).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        assertThat(options).as("jvm.options").contains("-XX:+UseSerialGC");
+        Matcher imageOptions = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"")
+                .matcher(Files.readString(Path.of("src/main/docker/Dockerfile.jvm")));
+        assertThat(imageOptions.find()).as("JAVA_OPTS in the JVM image").isTrue();
+        assertThat(List.of(imageOptions.group(1).split(" "))).as("the image's JAVA_OPTS").containsAll(options);
+        assertThat(Files.readString(Path.of("bench/run.sh"))).as("CellHub's JVM options in the benchmark")
+                .contains("${CELLHUB_JVM_OPTIONS-@$ROOT/jvm.options}");
     }
 
     private static String firstShellBlock(String markdown, String heading) {

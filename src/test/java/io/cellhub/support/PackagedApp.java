@@ -79,6 +79,7 @@ public final class PackagedApp implements AutoCloseable {
     public PackagedApp start(Duration readiness) {
         String jar = System.getProperty("cellhub.app.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Path.of("jvm.options").toAbsolutePath(),
                 "-Dcellhub.security.users." + USER + ".role=operator",
                 "-Dcellhub.security.users." + USER + ".password=" + PASSWORD,
                 "-jar", jar));
