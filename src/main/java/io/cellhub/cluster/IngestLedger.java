@@ -16,18 +16,27 @@ import java.util.zip.CRC32;
  * PUBACK for: a tail of the ledger if their transaction committed, then the rest. {@link Redeliveries}
  * finds that tail. The ledger keeps the last {@value #CAPACITY} entries, more than a broker has in
  * flight for one session (its Receive Maximum).
+ * <p>
+ * A ledger is a ring that its session's writer thread appends to after every transaction, without
+ * copying what it holds; {@link Redeliveries} reads a {@link #snapshot()}.
  */
 final class IngestLedger {
 
     /** More than MQTT lets a broker send unacknowledged (Receive Maximum at most 65,535). */
     static final int CAPACITY = 65_536;
 
-    static final IngestLedger EMPTY = new IngestLedger(new int[0]);
-
-    private final int[] checksums;
+    /** The entries from {@link #oldest} on, wrapping around; grown up to {@value #CAPACITY}. */
+    private int[] ring;
+    private int oldest;
+    private int size;
 
     private IngestLedger(int[] checksums) {
-        this.checksums = checksums;
+        this.ring = checksums;
+        this.size = checksums.length;
+    }
+
+    static IngestLedger empty() {
+        return new IngestLedger(new int[0]);
     }
 
     static int checksum(String topic, byte[] payload) {
@@ -72,7 +81,7 @@ final class IngestLedger {
             }
             free -= take;
         }
-        return total == 0 ? EMPTY : new IngestLedger(checksums);
+        return new IngestLedger(checksums);
     }
 
     /** How many checksums a ledger record holds (as many as its length has room for). */
@@ -83,29 +92,62 @@ final class IngestLedger {
         return Math.max(0, Math.min(ByteBuffer.wrap(record).getInt(), (record.length - 4) / 4));
     }
 
-    /** This ledger followed by one more transaction's checksums, keeping the last {@value #CAPACITY}. */
+    /**
+     * Appends one more transaction's checksums, keeping the last {@value #CAPACITY}: the oldest ones
+     * are overwritten in place. Returns this ledger.
+     */
     IngestLedger append(int[] more) {
-        if (more.length == 0) {
-            return this;
+        int from = Math.max(0, more.length - CAPACITY);
+        makeRoom(Math.min(CAPACITY, size + more.length - from));
+        for (int n = from; n < more.length; n++) {
+            if (size < ring.length) {
+                ring[(oldest + size++) % ring.length] = more[n];
+            } else {
+                ring[oldest] = more[n];
+                oldest = (oldest + 1) % ring.length;
+            }
         }
-        int keep = Math.min(checksums.length, Math.max(0, CAPACITY - more.length));
-        int[] joined = new int[keep + Math.min(more.length, CAPACITY)];
-        System.arraycopy(checksums, checksums.length - keep, joined, 0, keep);
-        System.arraycopy(more, more.length - (joined.length - keep), joined, keep, joined.length - keep);
-        return new IngestLedger(joined);
+        return this;
+    }
+
+    /** Grows the ring (doubling, up to {@value #CAPACITY}) so that it holds {@code entries}. */
+    private void makeRoom(int entries) {
+        if (entries > ring.length) {
+            int[] grown = new int[Math.min(CAPACITY, Math.max(entries, ring.length * 2))];
+            copyTo(grown);
+            ring = grown;
+            oldest = 0;
+        }
+    }
+
+    private void copyTo(int[] target) {
+        int first = Math.min(size, ring.length - oldest);
+        System.arraycopy(ring, oldest, target, 0, first);
+        System.arraycopy(ring, 0, target, first, size - first);
+    }
+
+    /** A copy of the entries as they are now, which later appends leave alone. */
+    IngestLedger snapshot() {
+        int[] copy = new int[size];
+        copyTo(copy);
+        return new IngestLedger(copy);
     }
 
     int size() {
-        return checksums.length;
+        return size;
     }
 
+    /** The entry at {@code index}, 0 being the oldest. */
     int at(int index) {
-        return checksums[index];
+        return ring[(oldest + index) % ring.length];
     }
 
     @Override
     public String toString() {
-        return "IngestLedger" + Arrays.toString(Arrays.copyOfRange(checksums, Math.max(0, checksums.length - 8),
-                checksums.length));
+        int[] last = new int[Math.min(size, 8)];
+        for (int n = 0; n < last.length; n++) {
+            last[n] = at(size - last.length + n);
+        }
+        return "IngestLedger" + Arrays.toString(last);
     }
 }

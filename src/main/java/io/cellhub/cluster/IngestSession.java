@@ -76,7 +76,7 @@ final class IngestSession {
     private volatile BrokerConnection connection;
     private volatile long connections = 1;
     /** Written by the writer thread only, after the previous owner's ledger is read. */
-    private IngestLedger ledger = IngestLedger.EMPTY;
+    private IngestLedger ledger = IngestLedger.empty();
     private long writingConnection;
     private Redeliveries redeliveries;
     private final List<Received> held = new ArrayList<>();
@@ -181,7 +181,7 @@ final class IngestSession {
                     }
                     writingConnection = first.connection();
                     // a new session has nothing to send again, and then no tail of the ledger comes first
-                    redeliveries = new Redeliveries(ledger);
+                    redeliveries = new Redeliveries(ledger.snapshot());
                 }
                 if (redeliveries != null) {
                     if (first.confirmed()) {
@@ -259,7 +259,7 @@ final class IngestSession {
         checksums = Arrays.copyOf(checksums, confirmed);
         producer.send(new ProducerRecord<>(mode.ingestOwnerTopic(), space, null, IngestLedger.encode(checksums)));
         producer.commitTransaction();
-        ledger = ledger.append(checksums);
+        ledger.append(checksums);
     }
 
     private static int checksum(TopicMessage message) {

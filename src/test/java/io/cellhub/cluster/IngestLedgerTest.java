@@ -3,6 +3,7 @@ package io.cellhub.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -41,7 +42,7 @@ class IngestLedgerTest {
         int[] many = IntStream.range(0, IngestLedger.CAPACITY - 10).toArray();
         int[] more = IntStream.range(100_000, 100_020).toArray();
 
-        IngestLedger ledger = IngestLedger.EMPTY.append(many).append(more);
+        IngestLedger ledger = IngestLedger.empty().append(many).append(more);
 
         assertThat(ledger.size()).isEqualTo(IngestLedger.CAPACITY);
         assertThat(ledger.at(0)).isEqualTo(10);
@@ -50,8 +51,8 @@ class IngestLedgerTest {
 
     @Test
     void manyRecordsDecodeToTheLastEntriesAsAppendingThemOneByOneWould() {
-        List<byte[]> records = new java.util.ArrayList<>();
-        IngestLedger appended = IngestLedger.EMPTY;
+        List<byte[]> records = new ArrayList<>();
+        IngestLedger appended = IngestLedger.empty();
         int next = 0;
         for (int transaction = 0; transaction < 3_000; transaction++) {
             int[] checksums = IntStream.range(next, next + transaction % 50).toArray(); // some transactions have none
@@ -66,6 +67,35 @@ class IngestLedgerTest {
         assertThat(decoded.size()).isEqualTo(IngestLedger.CAPACITY);
         assertThat(entries(decoded)).containsExactly(entries(appended));
         assertThat(decoded.at(IngestLedger.CAPACITY - 1)).isEqualTo(next - 1);
+    }
+
+    @Test
+    void appendingPastTheCapacityKeepsTheLastEntriesInArrivalOrder() {
+        IngestLedger ledger = IngestLedger.empty();
+        List<Integer> all = new ArrayList<>();
+        int next = 0;
+        for (int transaction = 0; transaction < 3_000; transaction++) {
+            int[] checksums = IntStream.range(next, next + transaction % 97).toArray(); // some transactions have none
+            next += checksums.length;
+            ledger.append(checksums);
+            Arrays.stream(checksums).forEach(all::add);
+        }
+
+        assertThat(all).hasSizeGreaterThan(2 * IngestLedger.CAPACITY); // the ring went round more than twice
+        assertThat(entries(ledger)).containsExactly(
+                all.subList(all.size() - IngestLedger.CAPACITY, all.size()).stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
+    void aSnapshotStaysAsItWasWhileTheLedgerGoesOn() {
+        IngestLedger ledger = IngestLedger.empty().append(new int[] { 1, 2, 3 });
+
+        IngestLedger snapshot = ledger.snapshot();
+        ledger.append(IntStream.range(10, 10 + IngestLedger.CAPACITY).toArray());
+
+        assertThat(entries(snapshot)).containsExactly(1, 2, 3);
+        assertThat(ledger.size()).isEqualTo(IngestLedger.CAPACITY);
+        assertThat(ledger.at(0)).isEqualTo(10);
     }
 
     @Test

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class RedeliveriesTest {
 
-    private static final IngestLedger WRITTEN = IngestLedger.EMPTY.append(new int[] { 1, 2, 3 }).append(new int[] { 4, 5 });
+    private static final IngestLedger WRITTEN = IngestLedger.empty().append(new int[] { 1, 2, 3 }).append(new int[] { 4, 5 });
 
     @Test
     void theLedgersTailSentAgainIsFoundAndWhatFollowsIsNew() {
@@ -33,7 +33,7 @@ class RedeliveriesTest {
 
     @Test
     void withRepeatedValuesTheLongestCompletedTailCounts() {
-        Redeliveries redeliveries = new Redeliveries(IngestLedger.EMPTY.append(new int[] { 7, 8, 7, 8 }));
+        Redeliveries redeliveries = new Redeliveries(IngestLedger.empty().append(new int[] { 7, 8, 7, 8 }));
 
         assertThat(redeliveries.offer(7)).isEqualTo(Redeliveries.UNDECIDED);
         assertThat(redeliveries.offer(8)).as("7, 8 complete a tail, 7, 8, 7, 8 may still").isEqualTo(Redeliveries.UNDECIDED);
@@ -48,7 +48,7 @@ class RedeliveriesTest {
         assertThat(partial.decide()).isZero();
         assertThat(partial.held()).isEqualTo(2);
 
-        Redeliveries repeated = new Redeliveries(IngestLedger.EMPTY.append(new int[] { 7, 8, 7, 8 }));
+        Redeliveries repeated = new Redeliveries(IngestLedger.empty().append(new int[] { 7, 8, 7, 8 }));
         repeated.offer(7);
         repeated.offer(8);
         assertThat(repeated.decide()).isEqualTo(2);
@@ -56,6 +56,6 @@ class RedeliveriesTest {
 
     @Test
     void anEmptyLedgerHasNoRedeliveries() {
-        assertThat(new Redeliveries(IngestLedger.EMPTY).offer(1)).isZero();
+        assertThat(new Redeliveries(IngestLedger.empty()).offer(1)).isZero();
     }
 }
