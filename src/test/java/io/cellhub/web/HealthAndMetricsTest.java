@@ -1,6 +1,7 @@
 package io.cellhub.web;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -27,6 +28,15 @@ class HealthAndMetricsTest {
         given().get("/q/health/live")
                 .then().statusCode(200)
                 .body("checks.findAll { it.data != null }.data.mqtt-in", not(hasItem("[OK]")));
+    }
+
+    /** Quarkus registered it twice and Micrometer warned at every start (NettyWorkersGaugeFilter). */
+    @Test
+    void metricsKeepNettysExecutorMetricsWithoutTheDuplicatedWorkersGauge() {
+        given().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("netty_eventexecutor_tasks_pending"))
+                .body(not(containsString("netty_eventexecutor_workers")));
     }
 
     @Test
