@@ -128,6 +128,7 @@ print_table() { # results-file
         for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row("cold start: " short[sys[i]], "cold-" sys[i] "-q" q, q)
         for (q = 0; q <= 1; q++) row("cold start: CellHub, journal on", "cold-journal" (q ? "" : "0"), q)
         for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row("latency: " short[sys[i]], "latency-" sys[i] "-q" q, q)
+        for (q = 0; q <= 1; q++) row("latency: CellHub, journal on", "latency-journal-q" q, q)
         row("fan-out: no SSE clients", "fanout-base", "")
         row(sprintf("fan-out: %s SSE clients (%s slow)", v["fanout", "sse_clients"], v["fanout", "slow_clients"]), "fanout", "")
         print ""
@@ -241,8 +242,9 @@ if [ "$ROUNDS" -gt 1 ]; then
             v["cellhub-q1", "msgs_per_s"], x("cellhub-q1", "c-q1"), x("cellhub-q1", "chash-q1"), x("cellhub-q1", "nodered-q1"), v["cellhub-q1", "lost"]
           printf " latency p99/max QoS 0 %s/%s ms, QoS 1 %s/%s ms;", v["latency-cellhub-q0", "p99_ms"], v["latency-cellhub-q0", "max_ms"], \
             v["latency-cellhub-q1", "p99_ms"], v["latency-cellhub-q1", "max_ms"]
-          printf " journal QoS 1 %s rows/s (lag %s s); peak RSS QoS 0/QoS 1/fan-out %.0f/%.0f/%.0f MB; ready %s s\n", \
-            v["journal", "rows_per_s"], v["journal", "lag_max_s"], v["rss-cellhub-q0", "rss_kb"] / 1024, \
+          printf " journal QoS 1 %s rows/s (lag %s s), latency p99 with the journal QoS 0 %s ms, QoS 1 %s ms; peak RSS QoS 0/QoS 1/fan-out %.0f/%.0f/%.0f MB; ready %s s\n", \
+            v["journal", "rows_per_s"], v["journal", "lag_max_s"], v["latency-journal-q0", "p99_ms"], v["latency-journal-q1", "p99_ms"], \
+            v["rss-cellhub-q0", "rss_kb"] / 1024, \
             v["rss-cellhub-q1", "rss_kb"] / 1024, v["rss-fanout", "rss_kb"] / 1024, v["ready-cellhub-q1", "ready_s"]
         }' "$ROUNDS_WORK/round-$r.txt"
     done
@@ -525,6 +527,8 @@ journal_run() { # label qos n
   journal_settle
   kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
   journal_report "$1" "$WORK/$1.txt" "$(metric cellhub_journal_commit_lag_seconds_max)"
+  # Latency at the paced rate with the journal writing beside the processors (after the lag was read).
+  bench "latency-journal-q$2" average "$2" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
   stop_cellhub "$1"
 }
 journal_run journal 1 "$N_Q1"

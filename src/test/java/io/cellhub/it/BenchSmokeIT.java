@@ -46,7 +46,7 @@ class BenchSmokeIT {
         // The rounds' own tables come first (on standard error); the table of the medians is the last.
         String medians = text.substring(text.lastIndexOf("the median of 2 rounds"));
         assertThat(medians).contains("| scenario", "one-hop ceiling (no processor)", "CellHub average",
-                "latency: CellHub", "command: bench/run.sh --smoke --rounds 2",
+                "latency: CellHub", "latency: CellHub, journal on", "command: bench/run.sh --smoke --rounds 2",
                 "CellHub in each round", "  round 1: QoS 0 ", "  round 2: QoS 0 ");
         assertThat(medians).contains("fan-out: ingest", "Python paho-mqtt 1.6.1 processor"); // .ci/run installs paho
         if (Files.exists(Path.of("/usr/include/mosquitto.h"))) {
