@@ -60,8 +60,7 @@ final class IngestLedger {
     /**
      * The ledger of consecutive transactions' records, oldest first (a missing or short record counts as
      * empty): their checksums in order, the last {@value #CAPACITY} of them. Filled from the newest record
-     * back, once: appending record by record copied the whole ledger for each of some thousand records,
-     * which took a second of a takeover.
+     * back, so that of some thousand records only the entries kept are read.
      */
     static IngestLedger decode(List<byte[]> records) {
         long all = 0;
