@@ -15,7 +15,7 @@ import io.cellhub.topic.RetainedChange;
  * One running Apache ActiveMQ Artemis broker with CellHub's MQTT acceptor, data directory, users and
  * event feed, through Artemis's public embedding API: its configuration, an MQTT interceptor
  * ({@link PacketSizeLimit}, {@link RetainedChangeReporter}, {@link DeviceActivityReporter}) and broker
- * plugins ({@link DeviceActivityReporter}, {@link PublishOrder}) registered before it starts, so no
+ * plugins ({@link DeviceActivityReporter}, {@link PacketOrder}) registered before it starts, so no
  * packet of any client passes unseen.
  */
 final class ArtemisBroker implements AutoCloseable {
@@ -42,7 +42,7 @@ final class ArtemisBroker implements AutoCloseable {
         services.addIncomingInterceptor(devices);
         services.addOutgoingInterceptor(devices);
         server.registerBrokerPlugin(devices);
-        server.registerBrokerPlugin(new PublishOrder(server));
+        server.registerBrokerPlugin(new PacketOrder(server));
         server.start();
         if (!server.isActive() || !server.getRemotingService().getAcceptor(ArtemisSettings.ACCEPTOR).isStarted()) {
             embedded.stop();

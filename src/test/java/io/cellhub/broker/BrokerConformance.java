@@ -166,23 +166,27 @@ public abstract class BrokerConformance {
 
     /**
      * MQTT 3.1.1 §3.1.4 lets a client send packets right after CONNECT, before the CONNACK. The broker
-     * may deliver the PUBLISH before the SUBACK (§3.8.4).
+     * may deliver the PUBLISH before the SUBACK (§3.8.4), but its first packet is the CONNACK
+     * (§3.2.0-1). Fifty connections, since a broker that gets the order wrong does so now and then
+     * (Artemis 2.44 without {@link PacketOrder}: 263 of 2,000).
      */
     @Test
     void subscribeAndPublishSentInTheSameWriteAsTheConnectAreServed() {
-        try (RawMqttClient client = RawMqttClient.open(port(), 0)) {
-            java.io.ByteArrayOutputStream packets = new java.io.ByteArrayOutputStream();
-            packets.writeBytes(RawMqttClient.connectPacket("pipelining", true));
-            packets.writeBytes(RawMqttClient.subscribePacket(1, "conf/pipelined/#", 0));
-            packets.writeBytes(RawMqttClient.publishPacket("conf/pipelined/t", "22.5"));
-            client.send(packets.toByteArray());
-            assertThat(client.read().type()).as("CONNACK").isEqualTo(Packet.CONNACK);
-            List<Packet> next = List.of(client.read(), client.read());
-            assertThat(next).extracting(Packet::type).as("SUBACK and the client's own PUBLISH")
-                    .containsExactlyInAnyOrder(Packet.SUBACK, Packet.PUBLISH);
-            Packet own = next.stream().filter(packet -> packet.type() == Packet.PUBLISH).findFirst().orElseThrow();
-            assertThat(own.topic()).isEqualTo("conf/pipelined/t");
-            assertThat(own.payload()).isEqualTo("22.5");
+        for (int connection = 0; connection < 50; connection++) {
+            try (RawMqttClient client = RawMqttClient.open(port(), 0)) {
+                java.io.ByteArrayOutputStream packets = new java.io.ByteArrayOutputStream();
+                packets.writeBytes(RawMqttClient.connectPacket("pipelining", true));
+                packets.writeBytes(RawMqttClient.subscribePacket(1, "conf/pipelined/#", 0));
+                packets.writeBytes(RawMqttClient.publishPacket("conf/pipelined/t", "22.5"));
+                client.send(packets.toByteArray());
+                assertThat(client.read().type()).as("CONNACK, in connection %d", connection).isEqualTo(Packet.CONNACK);
+                List<Packet> next = List.of(client.read(), client.read());
+                assertThat(next).extracting(Packet::type).as("SUBACK and the client's own PUBLISH")
+                        .containsExactlyInAnyOrder(Packet.SUBACK, Packet.PUBLISH);
+                Packet own = next.stream().filter(packet -> packet.type() == Packet.PUBLISH).findFirst().orElseThrow();
+                assertThat(own.topic()).isEqualTo("conf/pipelined/t");
+                assertThat(own.payload()).isEqualTo("22.5");
+            }
         }
     }
 
