@@ -3,10 +3,7 @@ package io.cellhub.channel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
-import org.reactivestreams.Subscription;
-
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
@@ -16,7 +13,6 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.Mqtt3ConnectBuilder;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 
 import io.cellhub.topic.MessageProperties;
-import io.reactivex.FlowableSubscriber;
 
 /**
  * A {@link BrokerConnection}'s client when it speaks MQTT 3.1.1. It takes packets of any size: MQTT
@@ -27,51 +23,16 @@ final class Mqtt3Link implements BrokerLink {
 
     private final Mqtt3AsyncClient client;
     private final Mqtt3Connect connect;
-    private final Events events;
 
     Mqtt3Link(MqttSettings settings, BrokerConnection.Options options, Events events) {
-        this.events = events;
         this.client = ClientTransport.configure(Mqtt3Client.builder(), settings, options.clientId())
                 .addConnectedListener(context -> events.connected(this,
                         ((Mqtt3ClientConnectedContext) context).getConnAck().isSessionPresent()))
                 .addDisconnectedListener(context -> events.disconnected(this, context))
                 .buildAsync();
         this.connect = connectMessage(settings, options);
-        // Registered before the first CONNECT, so that what a kept session delivers at once is not missed.
-        listen();
-    }
-
-    /** Takes every message the client receives, with manual acknowledgement, on its network thread. */
-    private void listen() {
-        client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(new FlowableSubscriber<Mqtt3Publish>() {
-            @Override
-            public void onSubscribe(Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(Mqtt3Publish publish) {
-                events.received(new ReceivedPublish(publish.getTopic().toString(), publish.getQos().getCode(),
-                        publish.isRetain(), false, publish.getPayload().orElse(null), MessageProperties.NONE,
-                        publish::acknowledge));
-            }
-
-            /**
-             * The client ends the flow with its session (a clean session's connection closed, or a
-             * reconnect that found no session); a new flow takes over before anything can arrive for
-             * the new session, which has no subscription until the connection makes it.
-             */
-            @Override
-            public void onError(Throwable failure) {
-                if (failure instanceof MqttSessionExpiredException) {
-                    listen();
-                }
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        PublishFlow.listen(() -> client.toRx().publishes(MqttGlobalPublishFilter.ALL, true), Mqtt3Link::received,
+                events::received);
     }
 
     private static Mqtt3Connect connectMessage(MqttSettings settings, BrokerConnection.Options options) {
@@ -85,6 +46,11 @@ final class Mqtt3Link implements BrokerLink {
         options.will().ifPresent(will -> connect.willPublish(Mqtt3Publish.builder().topic(will.topic())
                 .payload(will.payload()).qos(MqttQos.fromCode(will.qos())).retain(will.retain()).build()));
         return connect.build();
+    }
+
+    static ReceivedPublish received(Mqtt3Publish publish) {
+        return new ReceivedPublish(publish.getTopic().toString(), publish.getQos().getCode(), publish.isRetain(), false,
+                publish.getPayload().orElse(null), MessageProperties.NONE, publish::acknowledge);
     }
 
     @Override

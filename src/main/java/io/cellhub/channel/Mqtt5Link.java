@@ -6,10 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.reactivestreams.Subscription;
-
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
@@ -25,56 +22,22 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5WillPublish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 
 import io.cellhub.topic.MessageProperties;
-import io.reactivex.FlowableSubscriber;
 
 /** A {@link BrokerConnection}'s client when it speaks MQTT 5. */
 final class Mqtt5Link implements BrokerLink {
 
     private final Mqtt5AsyncClient client;
     private final Mqtt5Connect connect;
-    private final Events events;
 
     Mqtt5Link(MqttSettings settings, BrokerConnection.Options options, Events events) {
-        this.events = events;
         this.client = ClientTransport.configure(Mqtt5Client.builder(), settings, options.clientId())
                 .addConnectedListener(context -> events.connected(this,
                         ((Mqtt5ClientConnectedContext) context).getConnAck().isSessionPresent()))
                 .addDisconnectedListener(context -> events.disconnected(this, context))
                 .buildAsync();
         this.connect = connectMessage(settings, options);
-        // Registered before the first CONNECT, so that what a kept session delivers at once is not missed.
-        listen();
-    }
-
-    /** Takes every message the client receives, with manual acknowledgement, on its network thread. */
-    private void listen() {
-        client.toRx().publishes(MqttGlobalPublishFilter.ALL, true).subscribe(new FlowableSubscriber<Mqtt5Publish>() {
-            @Override
-            public void onSubscribe(Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(Mqtt5Publish publish) {
-                events.received(received(publish));
-            }
-
-            /**
-             * The client ends the flow with its session (a clean session's connection closed, or a
-             * reconnect that found no session); a new flow takes over before anything can arrive for
-             * the new session, which has no subscription until the connection makes it.
-             */
-            @Override
-            public void onError(Throwable failure) {
-                if (failure instanceof MqttSessionExpiredException) {
-                    listen();
-                }
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        PublishFlow.listen(() -> client.toRx().publishes(MqttGlobalPublishFilter.ALL, true), Mqtt5Link::received,
+                events::received);
     }
 
     private static Mqtt5Connect connectMessage(MqttSettings settings, BrokerConnection.Options options) {
