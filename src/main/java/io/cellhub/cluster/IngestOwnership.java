@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.cellhub.channel.MqttSettings;
 import io.cellhub.ingest.IngestConfig;
+import io.cellhub.ingest.IngestLimits;
 import io.cellhub.topic.TrafficMetrics;
 
 /**
@@ -38,7 +39,7 @@ final class IngestOwnership {
     private final CellKeys keys;
     private final MqttSettings broker;
     private final IngestConfig ingest;
-    private final TrafficMetrics metrics;
+    private final IngestLimits limits;
     private final ClusterMetrics clusterMetrics;
     private final Map<Integer, IngestSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean running;
@@ -52,7 +53,7 @@ final class IngestOwnership {
         this.keys = keys;
         this.broker = broker;
         this.ingest = ingest;
-        this.metrics = metrics;
+        this.limits = new IngestLimits(ingest, broker.maxPacketSize(), metrics);
         this.clusterMetrics = clusterMetrics;
     }
 
@@ -109,7 +110,7 @@ final class IngestOwnership {
                     + "needs the same spaces.", space, spaces.size());
             return;
         }
-        IngestSession session = new IngestSession(space, spaces.get(space), mode, keys, broker, ingest, metrics,
+        IngestSession session = new IngestSession(space, spaces.get(space), mode, keys, broker, ingest, limits,
                 clusterMetrics);
         IngestSession previous = sessions.put(space, session);
         if (previous != null) {

@@ -27,10 +27,9 @@ import io.cellhub.channel.BrokerConnection;
 import io.cellhub.channel.MqttSettings;
 import io.cellhub.channel.ReceivedPublish;
 import io.cellhub.ingest.IngestConfig;
+import io.cellhub.ingest.IngestLimits;
 import io.cellhub.topic.Payload;
-import io.cellhub.topic.RejectionReason;
 import io.cellhub.topic.TopicMessage;
-import io.cellhub.topic.TrafficMetrics;
 
 /**
  * One ingest space while this replica owns it: a persistent MQTT session ({@code <client-id>-<space>},
@@ -44,6 +43,8 @@ import io.cellhub.topic.TrafficMetrics;
  * {@link Redeliveries} tells the ledger's tail (written, not acknowledged: acknowledged now, not
  * written again) from the rest (written). The same happens after a reconnect of this owner's own
  * connection. Stopping on a handover writes and acknowledges what has arrived, then disconnects.
+ * Messages over the ingest limits are counted, reported and acknowledged, as on a single node
+ * ({@link IngestLimits}).
  */
 final class IngestSession {
 
@@ -68,7 +69,7 @@ final class IngestSession {
     private final CellKeys keys;
     private final MqttSettings broker;
     private final IngestConfig ingest;
-    private final TrafficMetrics metrics;
+    private final IngestLimits limits;
     private final ClusterMetrics clusterMetrics;
     private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
@@ -84,7 +85,7 @@ final class IngestSession {
     private Thread writer;
 
     IngestSession(int space, String filter, ClusterMode mode, CellKeys keys, MqttSettings broker, IngestConfig ingest,
-            TrafficMetrics metrics, ClusterMetrics clusterMetrics) {
+            IngestLimits limits, ClusterMetrics clusterMetrics) {
         this.space = space;
         this.filter = filter;
         this.clientId = ingest.clientId() + "-" + space;
@@ -92,7 +93,7 @@ final class IngestSession {
         this.keys = keys;
         this.broker = broker;
         this.ingest = ingest;
-        this.metrics = metrics;
+        this.limits = limits;
         this.clusterMetrics = clusterMetrics;
     }
 
@@ -378,15 +379,8 @@ final class IngestSession {
             return; // not acknowledged: the broker gives it to the next owner
         }
         String topic = mqtt.topic();
-        if (mqtt.payloadSize() > ingest.maxPayloadBytes()) {
-            metrics.rejected(RejectionReason.INGEST_PAYLOAD_TOO_LARGE);
-            ack(mqtt);
-            return;
-        }
-        if (topic.length() > ingest.maxTopicLength() / 3
-                && topic.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ingest.maxTopicLength()) {
-            metrics.rejected(RejectionReason.TOPIC_TOO_LONG);
-            ack(mqtt);
+        if (!limits.admit(topic, mqtt.payloadSize())) {
+            ack(mqtt); // counted and reported by the limits; acknowledged so that the broker does not send it again
             return;
         }
         // under MQTT 3.1.1 RETAIN marks a retained message re-sent to a new subscription: stored state, not an event

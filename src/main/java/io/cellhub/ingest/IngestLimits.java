@@ -14,8 +14,11 @@ import io.cellhub.topic.TrafficMetrics;
  * ({@code cellhub_messages_rejected_total{reason}}) and dropped, with a warning at most once a minute
  * per limit; the caller still acknowledges it, so the publisher's connection and the broker's
  * session are untouched. ({@code cellhub.topics.max}, the third limit, is kept by the live state.)
+ * <p>
+ * The single node's {@link MqttIngest} and the cluster mode's ingest sessions keep the same limits
+ * through one of these each; it may be shared between threads.
  */
-final class IngestLimits {
+public final class IngestLimits {
 
     private static final Logger LOG = Logger.getLogger(IngestLimits.class);
     private static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
@@ -29,7 +32,7 @@ final class IngestLimits {
     private final RateLimitedWarning oversizedPayloads = new RateLimitedWarning(LOG, WARNING_INTERVAL);
     private final RateLimitedWarning longTopics = new RateLimitedWarning(LOG, WARNING_INTERVAL);
 
-    IngestLimits(IngestConfig config, int maxPacketSize, TrafficMetrics metrics) {
+    public IngestLimits(IngestConfig config, int maxPacketSize, TrafficMetrics metrics) {
         this.maxPayloadBytes = config.maxPayloadBytes();
         this.maxTopicLength = config.maxTopicLength();
         this.metrics = metrics;
@@ -49,7 +52,7 @@ final class IngestLimits {
     }
 
     /** @return true when the message is within the limits; else it has been counted and may be logged */
-    boolean admit(String topic, int payloadBytes) {
+    public boolean admit(String topic, int payloadBytes) {
         if (payloadBytes > maxPayloadBytes) {
             metrics.rejected(RejectionReason.INGEST_PAYLOAD_TOO_LARGE);
             oversizedPayloads.occurred(count -> String.format("Dropped %d message(s) with a payload over "

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,6 +39,7 @@ import io.cellhub.support.KafkaBroker;
 import io.cellhub.support.Mosquitto;
 import io.cellhub.support.PackagedApp;
 import io.cellhub.support.PostgresServer;
+import io.cellhub.support.PrometheusText;
 import io.cellhub.support.ScratchSpace;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -190,8 +192,11 @@ class ClusterTakeoverIT {
         });
         int published = stopped.get(10, TimeUnit.SECONDS);
         long loadStopped = System.nanoTime();
-        // MQTT 5 properties cross Kafka as headers: into the journal and every replica's live view
+        // MQTT 5 properties cross Kafka as headers: into the journal and every replica's live view. Just before, a
+        // payload over cellhub.ingest.max-payload-bytes (256 KiB by default) on the same topic: the space's owner counts,
+        // reports and acknowledges it and writes nothing; the label behind it still comes through.
         try (DeviceClient device = DeviceClient.v5(mosquitto.port(), "it-v5-device")) {
+            device.publish("cell1/label", "x".repeat(300 * 1024), 1, false);
             device.publish("cell1/label", "ready", 1, Map.of("line", "7"), "text/plain");
         }
 
@@ -281,6 +286,19 @@ class ClusterTakeoverIT {
         long[] journal = journalRows(postgres, expectedRows);
 
         String journalProperties = journalProperties(postgres, "cell1/label");
+        long labelRows = journalCount(postgres, "cell1/label");
+        double oversized = 0;
+        long oversizedWarnings = 0;
+        for (Map.Entry<String, PackagedApp> replica : replicas.entrySet()) {
+            if (!replica.getKey().equals(victim)) {
+                oversized += PrometheusText.value(replica.getValue().get("/q/metrics"), "cellhub_messages_rejected_total",
+                        "reason", "ingest-payload-too-large");
+                try (var lines = Files.lines(replica.getValue().log())) {
+                    oversizedWarnings += lines.filter(line -> line.contains("with a payload over cellhub.ingest.max-payload-bytes"))
+                            .count();
+                }
+            }
+        }
 
         // --- live view: every running replica shows the last value of every cell, and MQTT 5 properties ---
         int staleViews = 0;
@@ -315,6 +333,8 @@ class ClusterTakeoverIT {
         System.out.printf("  journal: %d rows for %d inputs, %d distinct%n", journal[0], expectedRows, journal[1]);
         System.out.printf("  live view: %d stale of the sampled cells on the running replicas%n", staleViews);
         System.out.printf("  MQTT 5 properties: journal %s, live views %s%n", journalProperties, viewProperties);
+        System.out.printf("  the payload over the limit: rejected %.0f time(s) by the running replicas; journal rows of "
+                + "cell1/label: %d; warnings %d%n", oversized, labelRows, oversizedWarnings);
         System.out.printf("  fleet publishes that failed: %d%n", failedPublishes.get());
         System.out.printf("  test took %d s (load stopped %d s after the cluster was up)%n%n", ms(System.nanoTime() - testStart) / 1000,
                 ms(loadStopped - clusterUp) / 1000);
@@ -342,6 +362,9 @@ class ClusterTakeoverIT {
         assertThat(journalProperties).as("MQTT 5 properties of the journal row").isEqualTo("text/plain {\"line\": [\"7\"]}");
         assertThat(viewProperties).as("MQTT 5 properties in the live views").hasSize(replicas.size() - 1)
                 .allMatch(properties -> properties.equals("text/plain {\"line\":[\"7\"]}"));
+        assertThat(oversized).as("payloads over cellhub.ingest.max-payload-bytes counted by the space's owner").isEqualTo(1.0);
+        assertThat(oversizedWarnings).as("warnings about the payload over the limit in the running replicas' logs").isEqualTo(1);
+        assertThat(labelRows).as("journal rows of cell1/label (the label, not the payload over the limit)").isEqualTo(1);
     }
 
     /** The scratch space goes with the test JVM: the logs of every run are copied to target/cluster-takeover-it/. */
@@ -512,6 +535,14 @@ class ClusterTakeoverIT {
             Thread.sleep(500);
         }
         return "no row";
+    }
+
+    private static long journalCount(PostgresServer postgres, String topic) throws Exception {
+        try (Connection connection = postgres.connect(); Statement sql = connection.createStatement();
+                ResultSet result = sql.executeQuery("SELECT count(*) FROM journal WHERE topic = '" + topic + "'")) {
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     private static String average(int value) {
