@@ -11,14 +11,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.jboss.logging.Logger;
@@ -38,10 +34,10 @@ import io.cellhub.topic.TopicMessage;
  * once its transaction is committed, in arrival order.
  * <p>
  * Starting fences the space's previous owner (its open transaction is aborted), then connects and,
- * while the first messages queue up, reads the space's last ledger records ({@link IngestLedger}). On a resumed session the broker
- * sends first what has no PUBACK, in order: the messages at its start are held until
- * {@link Redeliveries} tells the ledger's tail (written, not acknowledged: acknowledged now, not
- * written again) from the rest (written). The same happens after a reconnect of this owner's own
+ * while the first messages queue up, reads the space's last ledger records ({@link LedgerReader}). On
+ * a resumed session the broker sends first what has no PUBACK, in order: the messages at its start
+ * are held until {@link Redeliveries} tells the ledger's tail (written, not acknowledged:
+ * acknowledged now, not written again) from the rest (written). The same happens after a reconnect of this owner's own
  * connection. Stopping on a handover writes and acknowledges what has arrived, then disconnects.
  * Messages over the ingest limits are counted, reported and acknowledged, as on a single node
  * ({@link IngestLimits}).
@@ -51,8 +47,6 @@ final class IngestSession {
     private static final Logger LOG = Logger.getLogger(IngestSession.class);
     /** How long messages at the start of a resumed session are held at most when no more come. */
     private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** Offsets of the owner topic read back at first at a takeover; more until the ledger is full. */
-    private static final int LEDGER_READ_BACK = 64;
 
     /**
      * A message as it arrived: {@code confirmed} for QoS 1/2 (acknowledged with {@code ack}), on the
@@ -136,7 +130,7 @@ final class IngestSession {
                 // while the ledger is read (the writer takes none before), so connecting first saves the read's time.
                 accepting = true;
                 connect();
-                ledger = lastLedger();
+                ledger = LedgerReader.last(mode, space);
                 LOG.infof("Ingest space %d ('%s'): this replica owns it now as MQTT client %s (previous owner fenced in %d ms; "
                         + "its last ledger, %d message(s), read in %d ms)", space, filter, clientId,
                         TimeUnit.NANOSECONDS.toMillis(fenced - fencing), ledger.size(),
@@ -284,60 +278,6 @@ final class IngestSession {
         } catch (RuntimeException connectionClosed) {
             // the broker redelivers it to whoever holds the session next; the ledger spots it
         }
-    }
-
-    /**
-     * The space's last committed ledger records, read after the previous owner was fenced: as far back
-     * as it takes to fill the ledger ({@link IngestLedger#CAPACITY} messages, more than the broker sends
-     * without acknowledgement), because a killed owner's last PUBACKs can be lost by the thousand (unsent
-     * in its socket when the kernel resets the connection).
-     */
-    private IngestLedger lastLedger() {
-        Properties properties = mode.plainConsumer("ingest-ledger-" + space);
-        properties.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        // Each step back seeks behind a fetch the consumer already sent from the partition's end, where the broker
-        // holds it for fetch.max.wait.ms (500 ms by default) as nothing new comes: 1.1 s of a takeover went so.
-        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
-            TopicPartition partition = new TopicPartition(mode.ingestOwnerTopic(), space);
-            consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-            // back from the end in growing steps, each offset read once, until the ledger is full or the partition read
-            List<byte[]> records = new ArrayList<>();
-            long to = end;
-            long back = LEDGER_READ_BACK;
-            while (true) {
-                long from = Math.max(0, to - back);
-                List<byte[]> older = read(consumer, partition, from, to);
-                older.addAll(records);
-                records = older;
-                IngestLedger ledger = IngestLedger.decode(records);
-                if (ledger.size() >= IngestLedger.CAPACITY || from == 0) {
-                    return ledger;
-                }
-                to = from;
-                back *= 4;
-            }
-        }
-    }
-
-    /** The values of the records from offset {@code from} up to, not including, {@code end}. */
-    private static List<byte[]> read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long end) {
-        List<byte[]> records = new ArrayList<>();
-        if (from >= end) {
-            return records;
-        }
-        consumer.seek(partition, from);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() < end) {
-                    records.add(record.value());
-                }
-            }
-        }
-        return records;
     }
 
     /**
