@@ -8,12 +8,12 @@ import java.util.Optional;
 /**
  * The live state of one topic: its last message, how many arrived, and a ring of the most recent.
  * <p>
- * The ring keeps each message as its payload bytes, its receipt time and its flags, in arrays, not as
- * a {@link TopicMessage}: a history entry outlives many young collections (100 per topic by default),
- * so every object it holds is copied by the collector, and a message with its decodings is about ten
- * objects against one here. With whole messages in the ring, G1's young pauses in a latency run at
- * 2,000 msg/s took 18-67 ms; with one array per entry, 3-12 ms. History entries are rebuilt as
- * messages when asked for.
+ * The ring keeps each message as its payload bytes (copied into one {@link PayloadRing}), its receipt
+ * time and its flags, in arrays, not as a {@link TopicMessage}: a history entry outlives many young
+ * collections (100 per topic by default), so every object it holds is copied by the collector, and a
+ * message with its decodings is about ten objects against none here. With whole messages in the ring,
+ * G1's young pauses in a latency run at 2,000 msg/s took 18-67 ms; with one array per entry, 3-12 ms.
+ * History entries are rebuilt as messages when asked for.
  */
 final class TopicEntry {
 
@@ -21,7 +21,8 @@ final class TopicEntry {
     private static final byte RETAINED = 0b0100;
     private static final byte REPLAYED = 0b1000;
 
-    private final byte[][] payloads;
+    private final int capacity;
+    private final PayloadRing payloads;
     private final long[] receivedAtSeconds;
     private final int[] receivedAtNanos;
     private final byte[] flags;
@@ -33,27 +34,27 @@ final class TopicEntry {
     private long count;
 
     TopicEntry(int historySize) {
-        int capacity = Math.max(1, historySize);
-        this.payloads = new byte[capacity][];
+        this.capacity = Math.max(1, historySize);
+        this.payloads = new PayloadRing(capacity);
         this.receivedAtSeconds = new long[capacity];
         this.receivedAtNanos = new int[capacity];
         this.flags = new byte[capacity];
     }
 
     synchronized void add(TopicMessage message) {
-        head = (head + 1) % payloads.length;
-        payloads[head] = message.payload().bytes();
+        head = (head + 1) % capacity;
+        payloads.add(message.payload().bytes());
         receivedAtSeconds[head] = message.receivedAt().getEpochSecond();
         receivedAtNanos[head] = message.receivedAt().getNano();
         flags[head] = flags(message);
         if (properties != null || !message.properties().isEmpty()) {
             if (properties == null) {
-                properties = new MessageProperties[payloads.length];
+                properties = new MessageProperties[capacity];
             }
             properties[head] = message.properties().isEmpty() ? null : message.properties();
         }
         last = message;
-        if (size < payloads.length) {
+        if (size < capacity) {
             size++;
         }
         count++;
@@ -88,9 +89,9 @@ final class TopicEntry {
     synchronized List<TopicMessage> history() {
         List<TopicMessage> history = new ArrayList<>(size);
         for (int i = size - 1; i > 0; i--) {
-            int slot = Math.floorMod(head - i, payloads.length);
+            int slot = Math.floorMod(head - i, capacity);
             byte f = flags[slot];
-            history.add(new TopicMessage(last.topic(), Payload.adopt(payloads[slot]), f & QOS_BITS, (f & RETAINED) != 0,
+            history.add(new TopicMessage(last.topic(), Payload.adopt(payloads.get(i)), f & QOS_BITS, (f & RETAINED) != 0,
                     Instant.ofEpochSecond(receivedAtSeconds[slot], receivedAtNanos[slot]), (f & REPLAYED) != 0,
                     properties == null ? MessageProperties.NONE : properties[slot]));
         }

@@ -1,0 +1,108 @@
+package io.cellhub.topic;
+
+import java.util.Arrays;
+
+/**
+ * The payloads of a topic's last {@code slots} messages, copied one after the other into a single
+ * byte array used as a ring. A topic's history outlives many young collections; held as one
+ * {@code byte[]} per message, each entry would be copied by the collector until it is promoted, and
+ * every message would store a new reference into an array of the old generation, whose card the next
+ * young collection scans. Bytes copied into a ring are neither. The array grows to hold the slots'
+ * bytes and shrinks again once large payloads have left it. Not thread-safe: {@link TopicEntry}
+ * guards it.
+ */
+final class PayloadRing {
+
+    private static final int MIN_CAPACITY = 64;
+
+    /**
+     * Where each slot's bytes start, as a position that only grows (wrapping as an int; the index in the
+     * array is the position masked). A slot ends where the next one starts, the newest at {@code position}.
+     */
+    private final int[] start;
+    private byte[] bytes = new byte[MIN_CAPACITY];
+    private int position;
+    /** Bytes of the slots in use. */
+    private int live;
+    private int newest = -1;
+    private int size;
+
+    PayloadRing(int slots) {
+        this.start = new int[slots];
+    }
+
+    /** Adds a payload as the newest slot, replacing the oldest when every slot is in use. */
+    void add(byte[] payload) {
+        int slot = (newest + 1) % start.length;
+        if (size == start.length) {
+            live -= lengthOf(slot); // the oldest leaves
+        } else {
+            size++;
+        }
+        int needed = live + payload.length;
+        if (needed > bytes.length || bytes.length > MIN_CAPACITY && needed < bytes.length / 4) {
+            resize(slot, Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, needed - 1)) << 1));
+        }
+        start[slot] = position;
+        copyIn(payload, position);
+        position += payload.length;
+        live += payload.length;
+        newest = slot;
+    }
+
+    /** A copy of the payload {@code age} slots before the newest (0: the newest); {@code age < size()}. */
+    byte[] get(int age) {
+        if (age < 0 || age >= size) {
+            throw new IndexOutOfBoundsException("age " + age + " of " + size);
+        }
+        int slot = Math.floorMod(newest - age, start.length);
+        byte[] payload = new byte[lengthOf(slot)];
+        int from = start[slot] & (bytes.length - 1);
+        int first = Math.min(payload.length, bytes.length - from);
+        System.arraycopy(bytes, from, payload, 0, first);
+        System.arraycopy(bytes, 0, payload, first, payload.length - first);
+        return payload;
+    }
+
+    /** How many slots hold a payload. */
+    int size() {
+        return size;
+    }
+
+    /** Bytes the ring holds for its payloads (for tests: it grows and shrinks with them). */
+    int capacity() {
+        return bytes.length;
+    }
+
+    private int lengthOf(int slot) {
+        return (slot == newest ? position : start[(slot + 1) % start.length]) - start[slot];
+    }
+
+    /** Moves the slots in use, oldest first, to the start of an array of {@code capacity} bytes. */
+    private void resize(int incoming, int capacity) {
+        byte[] resized = new byte[capacity];
+        int at = 0;
+        for (int age = size - 1; age >= 1; age--) { // every slot in use but the incoming one
+            int slot = Math.floorMod(incoming - age, start.length);
+            byte[] payload = get(Math.floorMod(newest - slot, start.length)); // reads the next slot's start: not moved yet
+            System.arraycopy(payload, 0, resized, at, payload.length);
+            start[slot] = at;
+            at += payload.length;
+        }
+        bytes = resized;
+        position = at;
+    }
+
+    private void copyIn(byte[] payload, int at) {
+        int from = at & (bytes.length - 1);
+        int first = Math.min(payload.length, bytes.length - from);
+        System.arraycopy(payload, 0, bytes, from, first);
+        System.arraycopy(payload, first, bytes, 0, payload.length - first);
+    }
+
+    @Override
+    public String toString() {
+        return "PayloadRing[" + size + " of " + start.length + " slots, " + live + " of " + bytes.length + " bytes, starts "
+                + Arrays.toString(start) + "]";
+    }
+}

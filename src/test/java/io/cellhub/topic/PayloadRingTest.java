@@ -1,0 +1,88 @@
+package io.cellhub.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class PayloadRingTest {
+
+    @Test
+    void keepsTheLastPayloadsNewestFirst() {
+        PayloadRing ring = new PayloadRing(3);
+        for (int i = 1; i <= 5; i++) {
+            ring.add(("value " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(ring.size()).isEqualTo(3);
+        assertThat(text(ring.get(0))).isEqualTo("value 5");
+        assertThat(text(ring.get(1))).isEqualTo("value 4");
+        assertThat(text(ring.get(2))).isEqualTo("value 3");
+        assertThatThrownBy(() -> ring.get(3)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void growsForALargePayloadAndShrinksOnceItHasLeft() {
+        PayloadRing ring = new PayloadRing(4);
+        ring.add("small".getBytes(StandardCharsets.UTF_8));
+        int small = ring.capacity();
+        byte[] large = new byte[100_000];
+        new Random(7).nextBytes(large);
+        ring.add(large);
+        assertThat(ring.capacity()).isGreaterThanOrEqualTo(100_005);
+        assertThat(ring.get(0)).isEqualTo(large);
+        assertThat(text(ring.get(1))).isEqualTo("small");
+        for (int i = 0; i < 4; i++) {
+            ring.add(("after " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(ring.capacity()).as("after the large payload left the ring").isEqualTo(small);
+        assertThat(text(ring.get(3))).isEqualTo("after 0");
+    }
+
+    @Test
+    void holdsEmptyPayloadsAndASingleSlot() {
+        PayloadRing ring = new PayloadRing(1);
+        ring.add(new byte[0]);
+        assertThat(ring.get(0)).isEmpty();
+        ring.add("x".getBytes(StandardCharsets.UTF_8));
+        assertThat(ring.size()).isEqualTo(1);
+        assertThat(text(ring.get(0))).isEqualTo("x");
+    }
+
+    /** Payloads of every size, wrapping around the array's end and through growth and shrinking. */
+    @Test
+    void givesBackWhatAQueueOfTheSameSlotsWouldHold() {
+        Random random = new Random(42);
+        for (int slots : new int[] { 1, 2, 7, 100 }) {
+            PayloadRing ring = new PayloadRing(slots);
+            Deque<byte[]> expected = new ArrayDeque<>();
+            for (int n = 0; n < 20_000; n++) {
+                int size = random.nextInt(50) == 0 ? random.nextInt(5_000) : random.nextInt(40);
+                byte[] payload = new byte[size];
+                random.nextBytes(payload);
+                ring.add(payload);
+                expected.addFirst(payload);
+                if (expected.size() > slots) {
+                    expected.removeLast();
+                }
+                assertThat(ring.size()).isEqualTo(expected.size());
+                if (n % 97 == 0 || n > 19_990) {
+                    Iterator<byte[]> newestFirst = expected.iterator();
+                    for (int age = 0; age < ring.size(); age++) {
+                        assertThat(ring.get(age)).as("%d slots, after %d payloads, age %d (%s)", slots, n + 1, age, ring)
+                                .isEqualTo(newestFirst.next());
+                    }
+                }
+            }
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
