@@ -37,10 +37,10 @@ import io.cellhub.topic.TopicMessage;
  * while the first messages queue up, reads the space's last ledger records ({@link LedgerReader}). On
  * a resumed session the broker sends first what has no PUBACK, in order: the messages at its start
  * are held until {@link Redeliveries} tells the ledger's tail (written, not acknowledged:
- * acknowledged now, not written again) from the rest (written). The same happens after a reconnect of this owner's own
- * connection. Stopping on a handover writes and acknowledges what has arrived, then disconnects.
- * Messages over the ingest limits are counted, reported and acknowledged, as on a single node
- * ({@link IngestLimits}).
+ * acknowledged now, not written again) from the rest (written). The same happens after a reconnect
+ * of this owner's own connection. Stopping on a handover writes and acknowledges what has arrived,
+ * then disconnects. Messages over the ingest limits are counted, reported and acknowledged, as on a
+ * single node ({@link IngestLimits}).
  */
 final class IngestSession {
 
