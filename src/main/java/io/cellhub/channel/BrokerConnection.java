@@ -1,6 +1,7 @@
 package io.cellhub.channel;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -63,8 +64,12 @@ public final class BrokerConnection implements AutoCloseable {
         }
     }
 
-    /** The connection is up: its MQTT version (5 or 4 for 3.1.1) and whether the broker kept its session. */
-    public record Connected(int protocolVersion, boolean sessionPresent) {
+    /**
+     * The connection is up: its MQTT version (5 or 4 for 3.1.1), whether the broker kept its session,
+     * and, on a new session, when the broker has acknowledged the subscriptions made again
+     * ({@code subscribed}; completed at once on a kept session).
+     */
+    public record Connected(int protocolVersion, boolean sessionPresent, CompletableFuture<Void> subscribed) {
     }
 
     /** What happens to the connection. Called on the client's network thread. */
@@ -209,19 +214,21 @@ public final class BrokerConnection implements AutoCloseable {
             LOG.debugf("MQTT client %s connected to %s (MQTT %s, session %s)", options.clientId(), address(),
                     versionName(from.version()), sessionPresent ? "kept" : "new");
         }
+        List<CompletableFuture<Void>> subscribing = new ArrayList<>();
         if (!sessionPresent) {
             for (Subscription subscription : subscriptions) {
-                from.subscribe(subscription).exceptionally(e -> {
+                subscribing.add(from.subscribe(subscription).exceptionally(e -> {
                     LOG.errorf("MQTT client %s could not subscribe to %s: %s", options.clientId(), subscription.filter(),
                             e.getMessage());
                     return null;
-                });
+                }));
             }
         }
         if (!reading) {
             from.setReading(false);
         }
-        listeners.forEach(listener -> listener.connected(new Connected(from.version(), sessionPresent)));
+        listeners.forEach(listener -> listener.connected(new Connected(from.version(), sessionPresent,
+                CompletableFuture.allOf(subscribing.toArray(CompletableFuture[]::new)))));
         firstConnection.complete(null);
     }
 

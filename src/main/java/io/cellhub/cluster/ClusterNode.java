@@ -25,6 +25,7 @@ import io.cellhub.ingest.IngestConfig;
 import io.cellhub.journal.JournalConfig;
 import io.cellhub.journal.KafkaJournal;
 import io.cellhub.publish.MqttPublisher;
+import io.cellhub.retained.RetainedScanner;
 import io.cellhub.retained.RetainedStateSettled;
 import io.cellhub.rule.AverageProcessor;
 import io.cellhub.rule.HandoffProcessor;
@@ -63,6 +64,7 @@ public class ClusterNode implements ReplicaRole {
     private final MqttSettings broker;
     private final IngestConfig ingest;
     private final Path dataDir;
+    private final RetainedScanner scanner;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "cellhub-cluster");
         thread.setDaemon(true);
@@ -82,7 +84,7 @@ public class ClusterNode implements ReplicaRole {
     public ClusterNode(ClusterMode mode, CellKeys keys, AverageProcessor averages, HandoffProcessor chains,
             MqttPublisher publisher, KafkaJournal journal, DurableLog journalFilter, JournalConfig journalConfig,
             @All List<TopicListener> listeners, LiveTopics topics, TrafficMetrics traffic, ClusterMetrics metrics,
-            MqttSettings broker, IngestConfig ingest, CellHubConfig cellhub) {
+            MqttSettings broker, IngestConfig ingest, CellHubConfig cellhub, RetainedScanner scanner) {
         this.mode = mode;
         this.keys = keys;
         this.averages = averages;
@@ -100,6 +102,7 @@ public class ClusterNode implements ReplicaRole {
         this.broker = broker;
         this.ingest = ingest;
         this.dataDir = cellhub.dataDir();
+        this.scanner = scanner;
     }
 
     /** After the messaging channels are wired (their emitters exist), before the retained scan starts. */
@@ -135,7 +138,8 @@ public class ClusterNode implements ReplicaRole {
             }
             egress = new Egress(mode, publisher, control, metrics);
             egress.start();
-            ingestOwnership = new IngestOwnership(mode, spaces, keys, broker, ingest, traffic, metrics);
+            RetainedInputs retainedInputs = new RetainedInputs(scanner, averages, keys, mode, ingest.scanTimeout());
+            ingestOwnership = new IngestOwnership(mode, spaces, keys, broker, ingest, traffic, metrics, retainedInputs);
             ingestOwnership.start();
             started = true;
             scheduler.scheduleWithFixedDelay(watch::refresh, 0, ClusterWatch.PERIOD.toMillis(), TimeUnit.MILLISECONDS);

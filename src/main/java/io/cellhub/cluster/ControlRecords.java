@@ -9,6 +9,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import io.cellhub.topic.TopicMessage;
+
 /**
  * Writes control records into the ingest topic, next to the MQTT messages of the same key, so that a
  * rule partition reads them in order with those messages. Only the rule partitions read them; the
@@ -44,6 +46,17 @@ final class ControlRecords implements AutoCloseable {
         headers.add(MqttRecords.TOPIC, MqttRecords.utf8(topic));
         headers.add(MqttRecords.ECHO_ID, MqttRecords.utf8(echoId));
         send(key, payload, headers);
+    }
+
+    /**
+     * A value the broker held retained on an average rule's input when an ingest space subscribed
+     * ({@link RetainedInputs}); written by the space's owner in its own transactions.
+     */
+    static ProducerRecord<String, byte[]> retainedValue(ClusterMode mode, String key, TopicMessage retained) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(MqttRecords.CONTROL, MqttRecords.utf8(MqttRecords.RETAINED_VALUE));
+        headers.add(MqttRecords.TOPIC, MqttRecords.utf8(retained.topic()));
+        return new ProducerRecord<>(mode.ingestTopic(), null, key, retained.payload().toByteArray(), headers);
     }
 
     private void send(String key, byte[] value, RecordHeaders headers) throws InterruptedException, ExecutionException,

@@ -41,13 +41,14 @@ final class IngestOwnership {
     private final IngestConfig ingest;
     private final IngestLimits limits;
     private final ClusterMetrics clusterMetrics;
+    private final RetainedInputs retainedInputs;
     private final Map<Integer, IngestSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     IngestOwnership(ClusterMode mode, List<String> spaces, CellKeys keys, MqttSettings broker,
-            IngestConfig ingest, TrafficMetrics metrics, ClusterMetrics clusterMetrics) {
+            IngestConfig ingest, TrafficMetrics metrics, ClusterMetrics clusterMetrics, RetainedInputs retainedInputs) {
         this.mode = mode;
         this.spaces = spaces;
         this.keys = keys;
@@ -55,6 +56,7 @@ final class IngestOwnership {
         this.ingest = ingest;
         this.limits = new IngestLimits(ingest, broker.maxPacketSize(), metrics);
         this.clusterMetrics = clusterMetrics;
+        this.retainedInputs = retainedInputs;
     }
 
     void start() {
@@ -111,7 +113,7 @@ final class IngestOwnership {
             return;
         }
         IngestSession session = new IngestSession(space, spaces.get(space), mode, keys, broker, ingest, limits,
-                clusterMetrics);
+                clusterMetrics, retainedInputs);
         IngestSession previous = sessions.put(space, session);
         if (previous != null) {
             previous.stop(Duration.ofSeconds(5));

@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,7 +44,8 @@ import io.cellhub.topic.TopicMessage;
  * acknowledged now, not written again) from the rest (written). The same happens after a reconnect
  * of this owner's own connection. Stopping on a handover writes and acknowledges what has arrived,
  * then disconnects. Messages over the ingest limits are counted, reported and acknowledged, as on a
- * single node ({@link IngestLimits}).
+ * single node ({@link IngestLimits}). A new session's retained rule inputs are written first
+ * ({@link RetainedInputs}).
  */
 final class IngestSession {
 
@@ -65,6 +70,10 @@ final class IngestSession {
     private final IngestConfig ingest;
     private final IngestLimits limits;
     private final ClusterMetrics clusterMetrics;
+    private final RetainedInputs retainedInputs;
+    /** A new session's subscriptions (completed once the broker acknowledged them): its retained rule inputs are unread. */
+    private final AtomicReference<CompletableFuture<Void>> newSession = new AtomicReference<>();
+    private long nextScanAt;
     private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private volatile boolean accepting;
@@ -79,7 +88,7 @@ final class IngestSession {
     private Thread writer;
 
     IngestSession(int space, String filter, ClusterMode mode, CellKeys keys, MqttSettings broker, IngestConfig ingest,
-            IngestLimits limits, ClusterMetrics clusterMetrics) {
+            IngestLimits limits, ClusterMetrics clusterMetrics, RetainedInputs retainedInputs) {
         this.space = space;
         this.filter = filter;
         this.clientId = ingest.clientId() + "-" + space;
@@ -89,6 +98,7 @@ final class IngestSession {
         this.ingest = ingest;
         this.limits = limits;
         this.clusterMetrics = clusterMetrics;
+        this.retainedInputs = retainedInputs;
     }
 
     int space() {
@@ -163,6 +173,8 @@ final class IngestSession {
         while (running || !queue.isEmpty()) {
             try {
                 Received first = queue.poll(100, TimeUnit.MILLISECONDS);
+                // set before a new session's first message is queued: its retained rule inputs are written before it
+                writeRetainedInputs(producer);
                 if (first == null) {
                     if (!held.isEmpty() && System.nanoTime() - heldSince > HOLD_NANOS) {
                         settleHeld(producer, redeliveries.decide()); // nothing more came: what was held is decided
@@ -200,6 +212,35 @@ final class IngestSession {
                 return;
             }
         }
+    }
+
+    /**
+     * Once a new session has subscribed, writes the values the broker holds retained for the rules'
+     * inputs ({@link RetainedInputs}), before the session's messages. A scan that fails is tried again
+     * after 2 s, while the session's messages are written meanwhile.
+     */
+    private void writeRetainedInputs(KafkaProducer<String, byte[]> producer) throws InterruptedException {
+        CompletableFuture<Void> subscribed = newSession.get();
+        if (subscribed == null || System.nanoTime() < nextScanAt) {
+            return;
+        }
+        List<ProducerRecord<String, byte[]>> records;
+        try {
+            subscribed.get(10, TimeUnit.SECONDS);
+            records = retainedInputs.scan(space, filter);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("Ingest space %d: could not read the broker's retained messages after subscribing (%s); trying again "
+                    + "in 2 s. Until then the rules lack retained values set before the subscription.", space,
+                    e.getCause() == null ? e.toString() : e.getCause().getMessage());
+            nextScanAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            return;
+        }
+        if (!records.isEmpty()) {
+            producer.beginTransaction();
+            records.forEach(producer::send);
+            producer.commitTransaction();
+        }
+        newSession.compareAndSet(subscribed, null);
     }
 
     /** Holds a message at the start of a resumed session until {@link Redeliveries} says whether it was written already. */
@@ -293,6 +334,9 @@ final class IngestSession {
         mqtt.onStateChange(new BrokerConnection.StateListener() {
             @Override
             public void connected(BrokerConnection.Connected connected) {
+                if (!connected.sessionPresent()) {
+                    newSession.set(connected.subscribed());
+                }
                 LOG.infof("Ingest space %d: connected to %s as %s with MQTT %s (session %s)", space, mqtt.address(), clientId,
                         connected.protocolVersion() == 5 ? "5" : "3.1.1",
                         connected.sessionPresent() ? "resumed" : "new, subscribed to '" + filter + "'");

@@ -44,11 +44,12 @@ public final class MqttRecords {
     static final String RULE = "cellhub.rule";
     /** Names a chain's output: published with it (a user property) and announced when the egress publishes it again. */
     static final String ECHO_ID = "cellhub.echo-id";
-    /** Marks a control record: {@link #CHAIN_START} or {@link #REPUBLISHED}. */
+    /** Marks a control record: {@link #CHAIN_START}, {@link #REPUBLISHED} or {@link #RETAINED_VALUE}. */
     static final String CONTROL = "cellhub.control";
     static final String CHAIN = "cellhub.chain";
     static final String CHAIN_START = "chain-start";
     static final String REPUBLISHED = "republished";
+    static final String RETAINED_VALUE = "retained-value";
 
     private MqttRecords() {
     }

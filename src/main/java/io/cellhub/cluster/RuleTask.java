@@ -16,6 +16,7 @@ import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.rule.AverageProcessor;
 import io.cellhub.rule.HandoffProcessor;
 import io.cellhub.rule.Rule;
+import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicMessage;
 
 /**
@@ -26,8 +27,10 @@ import io.cellhub.topic.TopicMessage;
  * offset, the state change and the outputs are committed in one transaction.
  * <p>
  * Control records: {@code chain-start} sets a chain's start values once in the fleet's life (the
- * first replica to know the broker's retained state asks; later ones find the chain started), and
- * {@code republished} tells a chain that the egress publishes one of its outputs again.
+ * first replica to know the broker's retained state asks; later ones find the chain started),
+ * {@code republished} tells a chain that the egress publishes one of its outputs again, and
+ * {@code retained-value} loads a value the broker held retained when an ingest space subscribed into
+ * the average rules that have none for that input yet (as the retained scan does on a single node).
  */
 final class RuleTask implements Processor<String, byte[], String, byte[]> {
 
@@ -85,6 +88,11 @@ final class RuleTask implements Processor<String, byte[], String, byte[]> {
             chainRules.start(chain, topic -> !missing.contains(topic), now, this::forward, RuleTask::newEchoId);
             state.markChainStarted(chain);
             LOG.infof("Handoff chain '%s' started (its start values are set once for the fleet)", chain);
+        } else if (MqttRecords.RETAINED_VALUE.equals(control)) {
+            String topic = MqttRecords.text(record.headers(), MqttRecords.TOPIC);
+            if (topic != null) {
+                averageRules.recover(topic, Payload.adopt(record.value()));
+            }
         } else if (MqttRecords.REPUBLISHED.equals(control)) {
             String topic = MqttRecords.text(record.headers(), MqttRecords.TOPIC);
             String echoId = MqttRecords.text(record.headers(), MqttRecords.ECHO_ID);

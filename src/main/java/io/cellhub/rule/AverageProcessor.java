@@ -20,6 +20,7 @@ import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.retained.RetainedStateSettled;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.NumberReading;
+import io.cellhub.topic.Payload;
 import io.cellhub.topic.RateLimitedWarning;
 import io.cellhub.topic.TopicFilter;
 import io.cellhub.topic.TopicListener;
@@ -115,13 +116,20 @@ public class AverageProcessor implements TopicListener {
             }
         }
 
-        void recover(TopicSnapshot snapshot) {
+        /**
+         * Loads {@code payload} on {@code topic} into every rule that has no value for that input yet
+         * (state CellHub learned otherwise, such as the broker's retained messages); publishes nothing.
+         */
+        public void recover(String topic, Payload payload) {
             for (int i = 0; i < rules.size(); i++) {
                 AverageRule rule = rules.get(i);
                 StateMap<AverageInputs> state = cells.get(i);
-                rule.input(snapshot.topic()).ifPresent(input -> rule.recover(state, input,
-                        snapshot.last().payload().number(reading)));
+                rule.input(topic).ifPresent(input -> rule.recover(state, input, payload.number(reading)));
             }
+        }
+
+        void recover(TopicSnapshot snapshot) {
+            recover(snapshot.topic(), snapshot.last().payload());
         }
     }
 
@@ -138,6 +146,16 @@ public class AverageProcessor implements TopicListener {
     /** The smallest number of leading topic levels that name a cell in any enabled rule (1 without rules). */
     public int cellLevels() {
         return rules.stream().mapToInt(AverageRule::cellLevels).min().orElse(1);
+    }
+
+    /** Whether {@code topic} is an input of an enabled average rule. */
+    public boolean isInput(String topic) {
+        for (AverageRule rule : rules) {
+            if (rule.input(topic).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<? extends Rule> rules() {

@@ -117,6 +117,13 @@ class ClusterTakeoverIT {
     }
 
     private void run(Mosquitto mosquitto, KafkaBroker kafka, PostgresServer postgres, long testStart) throws Exception {
+        // Each cell's temperature2 is set once, retained, before any replica runs: the rules get it only from the scan
+        // that follows each ingest space's new subscription (RetainedInputs); without it no average would ever come.
+        try (DeviceClient seed = DeviceClient.v5(mosquitto.port(), "it-seed")) {
+            for (int cell = 1; cell <= CELLS; cell++) {
+                seed.publish("cell" + cell + "/temperature2", String.valueOf(FIXED), 1, true);
+            }
+        }
         List<CompletableFuture<Void>> starting = new ArrayList<>();
         for (int n = 1; n <= 3; n++) {
             String name = "replica-" + n;
@@ -139,12 +146,6 @@ class ClusterTakeoverIT {
         awaitIngestSubscribed(mosquitto.port());
         Context fleetContext = vertx.getOrCreateContext();
         MqttClient fleet = connect(fleetContext, mosquitto.port(), "it-fleet");
-        fleetContext.runOnContext(v -> {
-            for (int cell = 1; cell <= CELLS; cell++) {
-                fleet.publish("cell" + cell + "/temperature2", Buffer.buffer(String.valueOf(FIXED)), MqttQoS.AT_LEAST_ONCE, false,
-                        true);
-            }
-        });
         // the chains' start values (False, retained) are set once the cluster knows the broker's retained state
         awaitChainsStarted();
         // the start values arrive live or retained, depending on when each chain started: steps count from here
@@ -434,9 +435,8 @@ class ClusterTakeoverIT {
     }
 
     /**
-     * The cluster's ingest subscribes once a replica owns the space, which readiness does not wait for. A
-     * retained value published before that is in the broker, the live views and the retained mirror (the
-     * retained scan) but never reaches the rules (SCALE-OUT.md), so the fleet's retained {@code temperature2}
+     * The cluster's ingest subscribes once a replica owns the space, which readiness does not wait for; a
+     * message published before that, not retained, reaches no one. So the fleet's {@code temperature1}
      * waits until a probe has come through the ingest.
      */
     private void awaitIngestSubscribed(int port) throws Exception {
