@@ -7,7 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 
 import io.cellhub.topic.TopicMessage;
 
@@ -29,7 +29,7 @@ final class ControlRecords implements AutoCloseable {
     /** Asks the partition of {@code key} to start chain {@code chain}, whose topics {@code missing} have no value. */
     void startChain(String key, String chain, Iterable<String> missing) throws InterruptedException, ExecutionException,
             TimeoutException {
-        RecordHeaders headers = new RecordHeaders();
+        Headers headers = new KafkaHeaders();
         headers.add(MqttRecords.CONTROL, MqttRecords.utf8(MqttRecords.CHAIN_START));
         headers.add(MqttRecords.CHAIN, MqttRecords.utf8(chain));
         send(key, String.join("\n", missing).getBytes(StandardCharsets.UTF_8), headers);
@@ -41,7 +41,7 @@ final class ControlRecords implements AutoCloseable {
      */
     void republished(String key, String topic, byte[] payload, String echoId) throws InterruptedException,
             ExecutionException, TimeoutException {
-        RecordHeaders headers = new RecordHeaders();
+        Headers headers = new KafkaHeaders();
         headers.add(MqttRecords.CONTROL, MqttRecords.utf8(MqttRecords.REPUBLISHED));
         headers.add(MqttRecords.TOPIC, MqttRecords.utf8(topic));
         headers.add(MqttRecords.ECHO_ID, MqttRecords.utf8(echoId));
@@ -53,13 +53,13 @@ final class ControlRecords implements AutoCloseable {
      * ({@link RetainedInputs}); written by the space's owner in its own transactions.
      */
     static ProducerRecord<String, byte[]> retainedValue(ClusterMode mode, String key, TopicMessage retained) {
-        RecordHeaders headers = new RecordHeaders();
+        Headers headers = new KafkaHeaders();
         headers.add(MqttRecords.CONTROL, MqttRecords.utf8(MqttRecords.RETAINED_VALUE));
         headers.add(MqttRecords.TOPIC, MqttRecords.utf8(retained.topic()));
         return new ProducerRecord<>(mode.ingestTopic(), null, key, retained.payload().toByteArray(), headers);
     }
 
-    private void send(String key, byte[] value, RecordHeaders headers) throws InterruptedException, ExecutionException,
+    private void send(String key, byte[] value, Headers headers) throws InterruptedException, ExecutionException,
             TimeoutException {
         producer.send(new ProducerRecord<>(mode.ingestTopic(), null, key, value, headers)).get(30, TimeUnit.SECONDS);
     }

@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.cellhub.publish.OutgoingMessage;
 import io.cellhub.rule.HandoffProcessor;
@@ -56,7 +55,7 @@ public final class MqttRecords {
 
     /** The headers of a received message. */
     public static Headers headers(TopicMessage message) {
-        RecordHeaders headers = new RecordHeaders();
+        Headers headers = new KafkaHeaders();
         headers.add(TOPIC, utf8(message.topic()));
         headers.add(QOS, new byte[] { (byte) message.qos() });
         headers.add(RETAIN, flag(message.retained()));
@@ -106,7 +105,7 @@ public final class MqttRecords {
 
     /** The headers of a rule's output. */
     public static Headers headers(OutgoingMessage message, String rule, String echoId) {
-        RecordHeaders headers = new RecordHeaders();
+        Headers headers = new KafkaHeaders();
         headers.add(TOPIC, utf8(message.topic()));
         headers.add(QOS, new byte[] { (byte) message.qos() });
         headers.add(RETAIN, flag(message.retain()));
