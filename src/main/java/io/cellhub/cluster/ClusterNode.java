@@ -22,6 +22,7 @@ import io.cellhub.CellHubConfig;
 import io.cellhub.ReplicaRole;
 import io.cellhub.channel.MqttSettings;
 import io.cellhub.ingest.IngestConfig;
+import io.cellhub.ingest.PubAcks;
 import io.cellhub.journal.JournalConfig;
 import io.cellhub.journal.KafkaJournal;
 import io.cellhub.publish.MqttPublisher;
@@ -65,6 +66,7 @@ public class ClusterNode implements ReplicaRole {
     private final IngestConfig ingest;
     private final Path dataDir;
     private final RetainedScanner scanner;
+    private final PubAcks pubAcks;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "cellhub-cluster");
         thread.setDaemon(true);
@@ -84,7 +86,8 @@ public class ClusterNode implements ReplicaRole {
     public ClusterNode(ClusterMode mode, CellKeys keys, AverageProcessor averages, HandoffProcessor chains,
             MqttPublisher publisher, KafkaJournal journal, DurableLog journalFilter, JournalConfig journalConfig,
             @All List<TopicListener> listeners, LiveTopics topics, TrafficMetrics traffic, ClusterMetrics metrics,
-            MqttSettings broker, IngestConfig ingest, CellHubConfig cellhub, RetainedScanner scanner) {
+            MqttSettings broker, IngestConfig ingest, CellHubConfig cellhub, RetainedScanner scanner,
+            PubAcks pubAcks) {
         this.mode = mode;
         this.keys = keys;
         this.averages = averages;
@@ -103,6 +106,7 @@ public class ClusterNode implements ReplicaRole {
         this.ingest = ingest;
         this.dataDir = cellhub.dataDir();
         this.scanner = scanner;
+        this.pubAcks = pubAcks;
     }
 
     /** After the messaging channels are wired (their emitters exist), before the retained scan starts. */
@@ -139,7 +143,8 @@ public class ClusterNode implements ReplicaRole {
             egress = new Egress(mode, publisher, control, metrics);
             egress.start();
             RetainedInputs retainedInputs = new RetainedInputs(scanner, averages, keys, mode, ingest.scanTimeout());
-            ingestOwnership = new IngestOwnership(mode, spaces, keys, broker, ingest, traffic, metrics, retainedInputs);
+            ingestOwnership = new IngestOwnership(mode, spaces, keys, broker, ingest, traffic, metrics, retainedInputs,
+                    pubAcks);
             ingestOwnership.start();
             started = true;
             scheduler.scheduleWithFixedDelay(watch::refresh, 0, ClusterWatch.PERIOD.toMillis(), TimeUnit.MILLISECONDS);

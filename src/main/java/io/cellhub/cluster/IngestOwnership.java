@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import io.cellhub.channel.MqttSettings;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.ingest.IngestLimits;
+import io.cellhub.ingest.PubAcks;
 import io.cellhub.topic.TrafficMetrics;
 
 /**
@@ -42,13 +43,15 @@ final class IngestOwnership {
     private final IngestLimits limits;
     private final ClusterMetrics clusterMetrics;
     private final RetainedInputs retainedInputs;
+    private final PubAcks pubAcks;
     private final Map<Integer, IngestSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     IngestOwnership(ClusterMode mode, List<String> spaces, CellKeys keys, MqttSettings broker,
-            IngestConfig ingest, TrafficMetrics metrics, ClusterMetrics clusterMetrics, RetainedInputs retainedInputs) {
+            IngestConfig ingest, TrafficMetrics metrics, ClusterMetrics clusterMetrics, RetainedInputs retainedInputs,
+            PubAcks pubAcks) {
         this.mode = mode;
         this.spaces = spaces;
         this.keys = keys;
@@ -57,6 +60,7 @@ final class IngestOwnership {
         this.limits = new IngestLimits(ingest, broker.maxPacketSize(), metrics);
         this.clusterMetrics = clusterMetrics;
         this.retainedInputs = retainedInputs;
+        this.pubAcks = pubAcks;
     }
 
     void start() {
@@ -113,7 +117,7 @@ final class IngestOwnership {
             return;
         }
         IngestSession session = new IngestSession(space, spaces.get(space), mode, keys, broker, ingest, limits,
-                clusterMetrics, retainedInputs);
+                clusterMetrics, retainedInputs, pubAcks);
         IngestSession previous = sessions.put(space, session);
         if (previous != null) {
             previous.stop(Duration.ofSeconds(5));

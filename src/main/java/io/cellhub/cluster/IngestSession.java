@@ -28,6 +28,7 @@ import io.cellhub.channel.MqttSettings;
 import io.cellhub.channel.ReceivedPublish;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.ingest.IngestLimits;
+import io.cellhub.ingest.PubAcks;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicMessage;
 
@@ -71,6 +72,8 @@ final class IngestSession {
     private final IngestLimits limits;
     private final ClusterMetrics clusterMetrics;
     private final RetainedInputs retainedInputs;
+    /** A PUBACK the closed connection could not send is counted; the next session holder gets the message, the ledger spots it. */
+    private final PubAcks pubAcks;
     /** A new session's subscriptions (completed once the broker acknowledged them): its retained rule inputs are unread. */
     private final AtomicReference<CompletableFuture<Void>> newSession = new AtomicReference<>();
     private long nextScanAt;
@@ -88,7 +91,7 @@ final class IngestSession {
     private Thread writer;
 
     IngestSession(int space, String filter, ClusterMode mode, CellKeys keys, MqttSettings broker, IngestConfig ingest,
-            IngestLimits limits, ClusterMetrics clusterMetrics, RetainedInputs retainedInputs) {
+            IngestLimits limits, ClusterMetrics clusterMetrics, RetainedInputs retainedInputs, PubAcks pubAcks) {
         this.space = space;
         this.filter = filter;
         this.clientId = ingest.clientId() + "-" + space;
@@ -99,6 +102,7 @@ final class IngestSession {
         this.limits = limits;
         this.clusterMetrics = clusterMetrics;
         this.retainedInputs = retainedInputs;
+        this.pubAcks = pubAcks;
     }
 
     int space() {
@@ -309,18 +313,6 @@ final class IngestSession {
         }
     }
 
-    /** When the connection closed since the message came, the broker sends it again with the session. */
-    private static void ack(ReceivedPublish mqtt) {
-        if (mqtt.qos() == 0) {
-            return;
-        }
-        try {
-            mqtt.acknowledge();
-        } catch (RuntimeException connectionClosed) {
-            // the broker redelivers it to whoever holds the session next; the ledger spots it
-        }
-    }
-
     /**
      * Connects with the space's persistent session; the connection reconnects by itself. Every
      * (re)connection is numbered, so that the writer knows where a resumed session's redeliveries start.
@@ -364,13 +356,13 @@ final class IngestSession {
         }
         String topic = mqtt.topic();
         if (!limits.admit(topic, mqtt.payloadSize())) {
-            ack(mqtt); // counted and reported by the limits; acknowledged so that the broker does not send it again
+            pubAcks.send(mqtt); // counted and reported by the limits; acknowledged so that the broker does not send it again
             return;
         }
         // under MQTT 3.1.1 RETAIN marks a retained message re-sent to a new subscription: stored state, not an event
         TopicMessage message = new TopicMessage(topic, Payload.adopt(mqtt.payload()), mqtt.qos(), mqtt.retain(), Instant.now(),
                 mqtt.retain() && !mqtt.retainAsPublished(), mqtt.properties());
-        queue.add(new Received(message, mqtt.qos() > 0, () -> ack(mqtt), connections));
+        queue.add(new Received(message, mqtt.qos() > 0, () -> pubAcks.send(mqtt), connections));
     }
 
     /** Disconnects gracefully; the PUBACKs the client has by then go out first, the session stays on the broker. */

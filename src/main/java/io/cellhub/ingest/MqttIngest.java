@@ -43,7 +43,7 @@ public class MqttIngest {
     private final TopicFilter filter;
     private final DurableLog log;
     private final IngestLimits limits;
-    private final Counter unsentPubAcks;
+    private final PubAcks pubAcks;
     private final IngestLiveness liveness;
     private final List<TopicListener> listeners;
     private final Counter listenerFailures;
@@ -51,22 +51,19 @@ public class MqttIngest {
 
     @Inject
     public MqttIngest(TrafficMetrics metrics, IngestConfig config, MqttSettings mqtt, DurableLog log, MeterRegistry registry,
-            @Liveness IngestLiveness liveness, @All List<TopicListener> listeners) {
-        this(metrics, config, mqtt.maxPacketSize(), log, registry, liveness, listeners);
+            @Liveness IngestLiveness liveness, @All List<TopicListener> listeners, PubAcks pubAcks) {
+        this(metrics, config, mqtt.maxPacketSize(), log, registry, liveness, listeners, pubAcks);
     }
 
     MqttIngest(TrafficMetrics metrics, IngestConfig config, int maxPacketSize, DurableLog log, MeterRegistry registry,
-            IngestLiveness liveness, List<TopicListener> listeners) {
+            IngestLiveness liveness, List<TopicListener> listeners, PubAcks pubAcks) {
         this.metrics = metrics;
         this.liveness = liveness;
         this.listeners = List.copyOf(listeners);
         this.filter = TopicFilter.parse(config.filter());
         this.log = log;
         this.limits = new IngestLimits(config, maxPacketSize, metrics);
-        this.unsentPubAcks = Counter.builder("cellhub.ingest.pubacks.unsent")
-                .description("QoS 1 acknowledgements not sent because the connection the message came on had closed; "
-                        + "the broker redelivers those messages")
-                .register(registry);
+        this.pubAcks = pubAcks;
         this.listenerFailures = Counter.builder("cellhub.ingest.listener.failures")
                 .description("Messages a part of CellHub (a processor, the live state, the stream) failed on; "
                         + "the other parts still saw them")
@@ -160,20 +157,6 @@ public class MqttIngest {
      * on its own network thread, in the order the messages arrived, whoever calls.
      */
     private Runnable pubAck(ReceivedPublish mqtt) {
-        return mqtt.qos() == 0 ? NO_PUBACK : () -> sendPubAck(mqtt);
-    }
-
-    /**
-     * When the connection the message came on has closed since, the acknowledgement cannot be sent;
-     * the broker sends the message again with the session, so it is journaled again (a duplicate),
-     * never lost. The failure must not escape: thrown inside the stream, it would end it.
-     */
-    private void sendPubAck(ReceivedPublish mqtt) {
-        try {
-            mqtt.acknowledge();
-        } catch (RuntimeException connectionClosed) {
-            unsentPubAcks.increment();
-            LOG.debugf("PUBACK for a message on %s not sent (%s): the broker sends it again", mqtt.topic(), connectionClosed);
-        }
+        return mqtt.qos() == 0 ? NO_PUBACK : () -> pubAcks.send(mqtt);
     }
 }

@@ -151,7 +151,7 @@ class MqttIngestTest {
                 whenDurable.run();
             }
         };
-        return new MqttIngest(metrics, new Limits(), 1024 * 1024, log, registry, liveness, listeners);
+        return new MqttIngest(metrics, new Limits(), 1024 * 1024, log, registry, liveness, listeners, new PubAcks(registry));
     }
 
     private Message<byte[]> qos1(int id, String topic, int payloadBytes) {
