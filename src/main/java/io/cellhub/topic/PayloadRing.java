@@ -57,10 +57,7 @@ final class PayloadRing {
         }
         int slot = Math.floorMod(newest - age, start.length);
         byte[] payload = new byte[lengthOf(slot)];
-        int from = start[slot] & (bytes.length - 1);
-        int first = Math.min(payload.length, bytes.length - from);
-        System.arraycopy(bytes, from, payload, 0, first);
-        System.arraycopy(bytes, 0, payload, first, payload.length - first);
+        copyOut(slot, payload, 0);
         return payload;
     }
 
@@ -84,13 +81,22 @@ final class PayloadRing {
         int at = 0;
         for (int age = size - 1; age >= 1; age--) { // every slot in use but the incoming one
             int slot = Math.floorMod(incoming - age, start.length);
-            byte[] payload = get(Math.floorMod(newest - slot, start.length)); // reads the next slot's start: not moved yet
-            System.arraycopy(payload, 0, resized, at, payload.length);
+            int length = copyOut(slot, resized, at); // reads the next slot's start: not moved yet
             start[slot] = at;
-            at += payload.length;
+            at += length;
         }
         bytes = resized;
         position = at;
+    }
+
+    /** Copies the bytes of {@code slot} to {@code target} at {@code at}; returns how many. */
+    private int copyOut(int slot, byte[] target, int at) {
+        int length = lengthOf(slot);
+        int from = start[slot] & (bytes.length - 1);
+        int first = Math.min(length, bytes.length - from);
+        System.arraycopy(bytes, from, target, at, first);
+        System.arraycopy(bytes, 0, target, at + first, length - first);
+        return length;
     }
 
     private void copyIn(byte[] payload, int at) {
