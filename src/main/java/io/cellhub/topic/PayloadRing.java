@@ -8,18 +8,22 @@ import java.util.Arrays;
  * {@code byte[]} per message, each entry would be copied by the collector until it is promoted, and
  * every message would store a new reference into an array of the old generation, whose card the next
  * young collection scans. Bytes copied into a ring are neither. The array grows to hold the slots'
- * bytes and shrinks again once large payloads have left it. Not thread-safe: {@link TopicEntry}
- * guards it.
+ * bytes and shrinks again once large payloads have left it, up to {@link #MAX_BYTES}: beyond that the
+ * oldest payloads leave early (a history of 100 payloads of 16 MB each would need 1.6 GB), so the ring
+ * then holds fewer than its slots. Not thread-safe: {@link TopicEntry} guards it.
  */
 final class PayloadRing {
 
     private static final int MIN_CAPACITY = 64;
+    /** The most bytes a ring holds: its array's largest power of two. */
+    static final int MAX_BYTES = 1 << 30;
 
     /**
      * Where each slot's bytes start, as a position that only grows (wrapping as an int; the index in the
      * array is the position masked). A slot ends where the next one starts, the newest at {@code position}.
      */
     private final int[] start;
+    private final int maxBytes;
     private byte[] bytes = new byte[MIN_CAPACITY];
     private int position;
     /** Bytes of the slots in use. */
@@ -28,17 +32,34 @@ final class PayloadRing {
     private int size;
 
     PayloadRing(int slots) {
-        this.start = new int[slots];
+        this(slots, MAX_BYTES);
     }
 
-    /** Adds a payload as the newest slot, replacing the oldest when every slot is in use. */
-    void add(byte[] payload) {
-        int slot = (newest + 1) % start.length;
-        if (size == start.length) {
-            live -= lengthOf(slot); // the oldest leaves
-        } else {
-            size++;
+    /** A ring of at most {@code maxBytes} bytes, a power of two (for tests). */
+    PayloadRing(int slots, int maxBytes) {
+        if (Integer.bitCount(maxBytes) != 1 || maxBytes < MIN_CAPACITY) {
+            throw new IllegalArgumentException("maxBytes must be a power of two of at least " + MIN_CAPACITY + ": " + maxBytes);
         }
+        this.start = new int[slots];
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Adds a payload as the newest slot, replacing the oldest when every slot is in use, and more of the
+     * oldest while the payloads would exceed the ring's bytes.
+     */
+    void add(byte[] payload) {
+        if (payload.length > maxBytes) {
+            throw new IllegalArgumentException("a payload of " + payload.length + " bytes exceeds the ring's " + maxBytes);
+        }
+        if (size == start.length) {
+            dropOldest();
+        }
+        while ((long) live + payload.length > maxBytes) {
+            dropOldest();
+        }
+        int slot = (newest + 1) % start.length;
+        size++;
         int needed = live + payload.length;
         if (needed > bytes.length || bytes.length > MIN_CAPACITY && needed < bytes.length / 4) {
             resize(slot, Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, needed - 1)) << 1));
@@ -69,6 +90,11 @@ final class PayloadRing {
     /** Bytes the ring holds for its payloads (for tests: it grows and shrinks with them). */
     int capacity() {
         return bytes.length;
+    }
+
+    private void dropOldest() {
+        live -= lengthOf(Math.floorMod(newest - size + 1, start.length));
+        size--;
     }
 
     private int lengthOf(int slot) {

@@ -88,7 +88,8 @@ final class TopicEntry {
     /** Oldest first. */
     synchronized List<TopicMessage> history() {
         List<TopicMessage> history = new ArrayList<>(size);
-        for (int i = size - 1; i > 0; i--) {
+        // the ring may hold fewer payloads than the entries counted when they were very large (PayloadRing.MAX_BYTES)
+        for (int i = Math.min(size, payloads.size()) - 1; i > 0; i--) {
             int slot = Math.floorMod(head - i, capacity);
             byte f = flags[slot];
             history.add(new TopicMessage(last.topic(), Payload.adopt(payloads.get(i)), f & QOS_BITS, (f & RETAINED) != 0,

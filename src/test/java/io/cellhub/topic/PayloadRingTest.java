@@ -54,6 +54,36 @@ class PayloadRingTest {
         assertThat(text(ring.get(0))).isEqualTo("x");
     }
 
+    @Test
+    void aRingAtItsByteLimitLetsItsOldestPayloadsLeaveEarly() {
+        PayloadRing ring = new PayloadRing(10, 1024);
+        byte[] first = filled(400, 1);
+        byte[] second = filled(400, 2);
+        byte[] third = filled(400, 3);
+        ring.add(first);
+        ring.add(second);
+        ring.add(third);
+        assertThat(ring.size()).as("1,200 bytes do not fit in 1,024").isEqualTo(2);
+        assertThat(ring.get(0)).isEqualTo(third);
+        assertThat(ring.get(1)).isEqualTo(second);
+        assertThat(ring.capacity()).isLessThanOrEqualTo(1024);
+
+        ring.add(filled(1024, 4));
+        assertThat(ring.size()).isEqualTo(1);
+        for (int i = 0; i < 12; i++) {
+            ring.add(filled(10, i));
+        }
+        assertThat(ring.size()).as("small payloads fill every slot again").isEqualTo(10);
+        assertThat(ring.get(9)).isEqualTo(filled(10, 2));
+        assertThatThrownBy(() -> ring.add(new byte[1025])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] payload = new byte[length];
+        java.util.Arrays.fill(payload, (byte) value);
+        return payload;
+    }
+
     /** Payloads of every size, wrapping around the array's end and through growth and shrinking. */
     @Test
     void givesBackWhatAQueueOfTheSameSlotsWouldHold() {
