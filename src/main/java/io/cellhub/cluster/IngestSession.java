@@ -76,7 +76,8 @@ final class IngestSession {
     private final PubAcks pubAcks;
     /** A new session's subscriptions (completed once the broker acknowledged them): its retained rule inputs are unread. */
     private final AtomicReference<CompletableFuture<Void>> newSession = new AtomicReference<>();
-    private long nextScanAt;
+    /** When a failed scan of the retained rule inputs may run again (System.nanoTime()). */
+    private long nextScanAt = System.nanoTime();
     private final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private volatile boolean accepting;
@@ -225,7 +226,7 @@ final class IngestSession {
      */
     private void writeRetainedInputs(KafkaProducer<String, byte[]> producer) throws InterruptedException {
         CompletableFuture<Void> subscribed = newSession.get();
-        if (subscribed == null || System.nanoTime() < nextScanAt) {
+        if (subscribed == null || System.nanoTime() - nextScanAt < 0) {
             return;
         }
         List<ProducerRecord<String, byte[]>> records;
