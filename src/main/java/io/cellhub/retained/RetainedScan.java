@@ -34,6 +34,11 @@ import io.vertx.core.Vertx;
  * an external broker is also rescanned every {@code cellhub.retained.scan-every}; over MQTT 5 live
  * deliveries carry the RETAIN flag as published, and the embedded broker reports each retained
  * publish as it happens.
+ * <p>
+ * A scan also follows the ingest's first connection when that one made a new subscription after a
+ * scan had begun: a message retained between the scan's subscription and the ingest's would reach
+ * neither (CellHub started before its broker, both retrying every 2 s, while devices publish their
+ * retained values as the broker comes up). Scans run one at a time ({@link SerialScans}).
  */
 @ApplicationScoped
 public class RetainedScan {
@@ -48,6 +53,9 @@ public class RetainedScan {
     private final TopicFilter filter;
     private final boolean embedded;
     private volatile boolean running;
+    private final SerialScans serial = new SerialScans(this::scanNow);
+    /** Whether a scan has begun since start: a new ingest subscription after that may have missed something. */
+    private volatile boolean begun;
 
     private final Event<RetainedStateSettled> settled;
     private final Event<RetainedScanned> scanned;
@@ -82,10 +90,14 @@ public class RetainedScan {
             return;
         }
         liveRetainFlags = connected.liveRetainFlags();
-        if (!connected.firstConnection() && !connected.sessionPresent() && completed) {
-            LOG.info("The ingest channel reconnected without its session; scanning the broker's retained messages again");
-            scan();
+        if (connected.sessionPresent() || !begun) {
+            return; // a kept session missed nothing; a scan that begins after this subscription leaves no gap
         }
+        LOG.info(connected.firstConnection()
+                ? "The ingest channel subscribed after the retained scan had begun; scanning again, so that a message retained "
+                        + "in between reaches the retained state and the rules"
+                : "The ingest channel reconnected without its session; scanning the broker's retained messages again");
+        scan();
     }
 
     /** True once a scan has run to its end since start. */
@@ -111,24 +123,39 @@ public class RetainedScan {
     }
 
     private void scan() {
+        if (running) {
+            serial.request();
+        }
+    }
+
+    private void scanNow() {
         if (!running) {
+            serial.done();
             return;
         }
+        begun = true;
         scans.increment();
         scanner.scan(filter).whenComplete((result, failure) -> {
             if (failure == null) {
-                result.retained().forEach(topics::recordRetained);
-                completed = true;
-                settled.fireAsync(new RetainedStateSettled(result.retained().size()));
-                scanned.fireAsync(new RetainedScanned(filter, result.retained()));
-                LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter, result.source(),
-                        result.retained().size(), result.took().toMillis(),
-                        result.timedOut() ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
+                try {
+                    result.retained().forEach(topics::recordRetained);
+                    completed = true;
+                    settled.fireAsync(new RetainedStateSettled(result.retained().size()));
+                    scanned.fireAsync(new RetainedScanned(filter, result.retained()));
+                    LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter, result.source(),
+                            result.retained().size(), result.took().toMillis(),
+                            result.timedOut() ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
+                } finally {
+                    serial.done();
+                }
             } else {
                 LOG.warnf("Retained scan could not reach the MQTT broker at %s (%s); retrying in %d s", scanner.broker(),
                         failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage(),
                         RETRY_MILLIS / 1000);
-                vertx.setTimer(RETRY_MILLIS, t -> scan());
+                vertx.setTimer(RETRY_MILLIS, t -> {
+                    serial.retrying();
+                    scanNow();
+                });
             }
         });
     }
