@@ -84,7 +84,7 @@ public class RetainedScan {
         scan();
     }
 
-    /** After a reconnect that found no session, messages retained meanwhile are learned by a scan. */
+    /** After the ingest subscribed with a new session once a scan had begun, what it missed is learned by another scan. */
     void onIngestConnected(@ObservesAsync ChannelConnected connected) {
         if (!connected.channel().equals(INGEST_CHANNEL)) {
             return;
