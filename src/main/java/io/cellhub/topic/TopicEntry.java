@@ -30,7 +30,6 @@ final class TopicEntry {
     private MessageProperties[] properties;
     private TopicMessage last;
     private int head;
-    private int size;
     private long count;
 
     TopicEntry(int historySize) {
@@ -54,9 +53,6 @@ final class TopicEntry {
             properties[head] = message.properties().isEmpty() ? null : message.properties();
         }
         last = message;
-        if (size < capacity) {
-            size++;
-        }
         count++;
     }
 
@@ -87,9 +83,11 @@ final class TopicEntry {
 
     /** Oldest first. */
     synchronized List<TopicMessage> history() {
+        // the ring holds fewer payloads than the slots only until they fill, or while they are very large
+        // (PayloadRing.MAX_BYTES): the entries it holds are the newest
+        int size = payloads.size();
         List<TopicMessage> history = new ArrayList<>(size);
-        // the ring may hold fewer payloads than the entries counted when they were very large (PayloadRing.MAX_BYTES)
-        for (int i = Math.min(size, payloads.size()) - 1; i > 0; i--) {
+        for (int i = size - 1; i > 0; i--) {
             int slot = Math.floorMod(head - i, capacity);
             byte f = flags[slot];
             history.add(new TopicMessage(last.topic(), Payload.adopt(payloads.get(i)), f & QOS_BITS, (f & RETAINED) != 0,
