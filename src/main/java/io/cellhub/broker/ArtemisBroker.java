@@ -13,10 +13,10 @@ import io.cellhub.topic.RetainedChange;
 
 /**
  * One running Apache ActiveMQ Artemis broker with CellHub's MQTT acceptor, data directory, users and
- * event feed, through Artemis's public embedding API: its configuration, an MQTT interceptor
- * ({@link PacketSizeLimit}, {@link RetainedChangeReporter}, {@link DeviceActivityReporter}) and broker
- * plugins ({@link DeviceActivityReporter}, {@link PacketOrder}) registered before it starts, so no
- * packet of any client passes unseen.
+ * event feed, through Artemis's public embedding API: its configuration, MQTT interceptors
+ * ({@link ReconnectHandover}, {@link PacketSizeLimit}, {@link RetainedChangeReporter},
+ * {@link DeviceActivityReporter}) and broker plugins ({@link DeviceActivityReporter}, {@link PacketOrder},
+ * {@link ReconnectHandover}) registered before it starts, so no packet of any client passes unseen.
  */
 final class ArtemisBroker implements AutoCloseable {
 
@@ -37,12 +37,15 @@ final class ArtemisBroker implements AutoCloseable {
         ActiveMQServer server = embedded.getActiveMQServer();
         DeviceActivityReporter devices = new DeviceActivityReporter(deviceActivity);
         ServiceRegistry services = server.getServiceRegistry();
+        ReconnectHandover handover = new ReconnectHandover();
+        services.addIncomingInterceptor(handover);
         services.addIncomingInterceptor(new PacketSizeLimit(config.maxMessageSize()));
         services.addIncomingInterceptor(new RetainedChangeReporter(retainedChanges));
         services.addIncomingInterceptor(devices);
         services.addOutgoingInterceptor(devices);
         server.registerBrokerPlugin(devices);
         server.registerBrokerPlugin(new PacketOrder(server));
+        server.registerBrokerPlugin(handover);
         server.start();
         if (!server.isActive() || !server.getRemotingService().getAcceptor(ArtemisSettings.ACCEPTOR).isStarted()) {
             embedded.stop();

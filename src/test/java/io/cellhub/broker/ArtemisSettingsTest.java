@@ -35,7 +35,8 @@ class ArtemisSettingsTest {
 
         TransportConfiguration acceptor = configuration.getAcceptorConfigurations().iterator().next();
         assertThat(acceptor.getName()).isEqualTo(ArtemisSettings.ACCEPTOR);
-        assertThat(acceptor.getParams()).containsEntry("port", "18830").containsEntry("host", "127.0.0.1");
+        assertThat(acceptor.getParams()).containsEntry("port", "18830").containsEntry("host", "127.0.0.1")
+                .containsEntry("remotingThreads", "1"); // a device's packets read in order (ArtemisSettings.acceptorUri)
         assertThat(acceptor.getExtraParams()).containsEntry("maximumPacketSize", "1048576");
 
         AddressSettings everyAddress = configuration.getAddressSettings().get("#");

@@ -7,6 +7,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -73,6 +77,49 @@ public abstract class BrokerConformance {
             }
             assertThat(reader.awaitCount(prefix, 200, WAIT)).isEqualTo(200);
             assertThat(payloads(reader.received(prefix))).hasSize(200);
+        }
+    }
+
+    /**
+     * Small devices report by connecting, publishing and disconnecting, and come back at once with the
+     * same client id. 20 such devices at the same time, 100 connections each (CONNECT, its CONNACK, then
+     * one QoS 0 PUBLISH and DISCONNECT in one write, and the socket closed): none of their messages is
+     * lost, and each device's arrive in the order it sent them (MQTT 3.1.1 [MQTT-4.6.0-6]: the same client
+     * id is the same client). A broker must not take the session over from a connection whose last
+     * packets it has not handled yet.
+     */
+    @Test
+    void devicesThatReconnectAtOnceWithTheirOwnIdLoseNoQos0MessageAndKeepItsOrder() throws Exception {
+        String prefix = "conf/reconnect/";
+        int devices = 20;
+        int connections = 100;
+        try (DeviceClient reader = DeviceClient.v3(port(), "reconnect-reader", true).subscribe(prefix + "#", 0)) {
+            ExecutorService pool = Executors.newFixedThreadPool(devices);
+            try {
+                List<Future<?>> running = IntStream.range(0, devices).<Future<?>>mapToObj(device -> pool.submit(() -> {
+                    for (int i = 0; i < connections; i++) {
+                        try (RawMqttClient client = RawMqttClient.open(port(), 0)) {
+                            client.send(RawMqttClient.connectPacket("reconnect-" + device, true));
+                            assertThat(client.read().type()).isEqualTo(Packet.CONNACK);
+                            java.io.ByteArrayOutputStream packets = new java.io.ByteArrayOutputStream();
+                            packets.writeBytes(RawMqttClient.publishPacket(prefix + device, String.valueOf(i)));
+                            packets.writeBytes(RawMqttClient.disconnectPacket());
+                            client.send(packets.toByteArray());
+                        }
+                    }
+                })).toList();
+                for (Future<?> device : running) {
+                    device.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            int total = devices * connections;
+            assertThat(reader.awaitCount(prefix, total, WAIT)).as("QoS 0 messages of devices reconnecting at once").isEqualTo(total);
+            List<String> inOrder = IntStream.range(0, connections).mapToObj(String::valueOf).toList();
+            List<Integer> outOfOrder = IntStream.range(0, devices).filter(device -> !payloadsInOrder(reader.received(prefix)
+                    .stream().filter(message -> message.topic().equals(prefix + device)).toList()).equals(inOrder)).boxed().toList();
+            assertThat(outOfOrder).as("devices whose messages arrived out of order or twice").isEmpty();
         }
     }
 

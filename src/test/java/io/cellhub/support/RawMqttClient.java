@@ -198,6 +198,11 @@ public final class RawMqttClient implements AutoCloseable {
         return packet(0x30, body.toByteArray());
     }
 
+    /** DISCONNECT: the client ends its connection gracefully. */
+    public static byte[] disconnectPacket() {
+        return packet(0xE0, new byte[0]);
+    }
+
     static byte[] packet(int firstByte, byte[] body) {
         ByteArrayOutputStream packet = new ByteArrayOutputStream();
         packet.write(firstByte);
