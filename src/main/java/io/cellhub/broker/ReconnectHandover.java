@@ -86,6 +86,8 @@ final class ReconnectHandover implements MQTTInterceptor, ActiveMQServerSessionP
         }
         try {
             if (!ending.done().await(LONGEST_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                // once only: a connection whose end this class never saw must not hold every later CONNECT
+                endingClients.remove(clientId, ending);
                 slow.occurred(count -> String.format("Embedded MQTT broker: %d reconnect(s) since the last warning found "
                         + "the client's previous connection still ending after %d ms, the latest of client '%s'; the new "
                         + "connection took the session over, and the last messages of the previous one may arrive after those "
