@@ -52,12 +52,15 @@ done
 
 if $SMOKE; then
   N_Q0=2000 N_Q1=1000 LAT_RATE=500 LAT_SECONDS=2 QUIET=2 WARMUP=0
-  FAN_RATE=500 FAN_SECONDS=2 SSE_CLIENTS=5 SLOW_CLIENTS=1
+  FAN_RATE=500 FAN_SECONDS=2 SSE_CLIENTS=5 SLOW_CLIENTS=1 N_DEV=400
 else
   N_Q0=200000 N_Q1=50000 LAT_RATE=2000 LAT_SECONDS=10 QUIET=10 WARMUP=60000
-  FAN_RATE=10000 FAN_SECONDS=10 SSE_CLIENTS=100 SLOW_CLIENTS=10
+  FAN_RATE=10000 FAN_SECONDS=10 SSE_CLIENTS=100 SLOW_CLIENTS=10 N_DEV=20000
 fi
 CELLS=100
+# Short-lived devices: every cell a device of its own that connects, publishes both of its temperatures
+# and disconnects, and at once connects again with the same client id (the C generator's --devices).
+DEVICE_OPTIONS=(--devices "$CELLS" --per-connection 2)
 
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
 [ -x "$MOSQUITTO" ] || { echo "needs Mosquitto at $MOSQUITTO (apt-get install mosquitto)" >&2; exit 1; }
@@ -95,7 +98,7 @@ print_table() { # results-file
       }
       function cpu(name, label, q) {
         if (!seen[label]) return
-        printf "  QoS %d %-22s broker %5s ms", q, name, v[label, "broker_cpu_ms_per_1k"]
+        printf "  QoS %d %-22s broker %5s ms", q, name, v[label, "broker_cpu_ms_per_1k"] != "" ? v[label, "broker_cpu_ms_per_1k"] : "(in)"
         if (v[label, "proc_cpu_ms_per_1k"] != "") printf ", processor %5s ms", v[label, "proc_cpu_ms_per_1k"]
         if (v[label, "generator_cpu_ms_per_1k"] != "") printf ", generator %5s ms", v[label, "generator_cpu_ms_per_1k"]
         printf "\n"
@@ -103,10 +106,11 @@ print_table() { # results-file
       function ratio(label, ref) {
         return (ref != "" && label !~ /^latency/ && v[ref, "msgs_per_s"] > 0 && v[label, "msgs_per_s"] != "") ? sprintf("%.2f", v[label, "msgs_per_s"] / v[ref, "msgs_per_s"]) : "-"
       }
-      # ratios to the one-hop ceiling, the C processor and Node-RED of the same QoS in this run
-      function row(name, label, q,   r1, r2, r3, rate) {
+      # ratios to the one-hop ceiling, the C processor and Node-RED of the same QoS (and scenario: the
+      # short-lived devices rows, prefix "devices-", against the same run of the ceiling and the C processor)
+      function row(name, label, q, prefix,   r1, r2, r3, rate) {
         if (!seen[label]) return
-        r1 = ratio(label, "onehop-q" q); r2 = ratio(label, "c-q" q); r3 = ratio(label, "nodered-q" q)
+        r1 = ratio(label, prefix "onehop-q" q); r2 = ratio(label, prefix "c-q" q); r3 = ratio(label, prefix "nodered-q" q)
         rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; r3 = r3 "!"; anylost = 1 }
         printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", name, v[label, "qos"], \
           (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), rate, \
@@ -129,6 +133,13 @@ print_table() { # results-file
         for (q = 0; q <= 1; q++) row("cold start: CellHub, journal on", "cold-journal" (q ? "" : "0"), q)
         for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row("latency: " short[sys[i]], "latency-" sys[i] "-q" q, q)
         for (q = 0; q <= 1; q++) row("latency: CellHub, journal on", "latency-journal-q" q, q)
+        for (q = 0; q <= 1; q++) {
+          row("short-lived devices: one hop", "devices-onehop-q" q, q, "devices-")
+          row("short-lived devices: C processor", "devices-c-q" q, q, "devices-")
+          row("short-lived devices: CellHub", "devices-cellhub-q" q, q, "devices-")
+          row("short-lived devices: CellHub, embedded broker", "devices-embedded-q" q, q, "devices-")
+          row("cold start: CellHub, embedded broker", "cold-devices-embedded-q" q, q, "devices-")
+        }
         row("fan-out: no SSE clients", "fanout-base", "")
         row(sprintf("fan-out: %s SSE clients (%s slow)", v["fanout", "sse_clients"], v["fanout", "slow_clients"]), "fanout", "")
         print ""
@@ -137,6 +148,11 @@ print_table() { # results-file
         for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) cpu(short[sys[i]], sys[i] "-q" q, q)
         cpu("CellHub, journal on", "journal0-q0", 0)
         cpu("CellHub, journal on", "journal-q1", 1)
+        for (q = 0; q <= 1; q++) {
+          cpu("devices: C processor", "devices-c-q" q, q)
+          cpu("devices: CellHub", "devices-cellhub-q" q, q)
+          cpu("devices: CellHub, embedded", "devices-embedded-q" q, q)
+        }
         cpu("CellHub, no SSE", "fanout-base", 0)
         cpu("CellHub, SSE clients", "fanout", 0)
         print ""
@@ -148,6 +164,13 @@ print_table() { # results-file
             printf "%s QoS %d: peak RSS %.1f MB\n", short[sys[i]], q, v["rss-" sys[i] "-q" q, "rss_kb"] / 1024
         }
         if (seen["rss-journal"]) printf "CellHub journal runs: RSS at the end %.0f MB (QoS 1) and %.0f MB (QoS 0), peak %.0f and %.0f MB, ready %s s and %s s after start; ingest held %s and %s times\n", v["rss-journal", "rss_end_kb"] / 1024, v["rss-journal0", "rss_end_kb"] / 1024, v["rss-journal", "rss_kb"] / 1024, v["rss-journal0", "rss_kb"] / 1024, v["ready-journal", "ready_s"], v["ready-journal0", "ready_s"], v["holds-journal", "holds"], v["holds-journal0", "holds"]
+        for (q = 0; q <= 1; q++) if (seen["devices-embedded-q" q] || seen["devices-c-q" q] || seen["devices-onehop-q" q]) {
+          printf "short-lived devices, QoS %d (each of the %d cells a device that connects, publishes its two temperatures, disconnects and connects again at once with the same id): connections/s one hop %s, C processor %s, CellHub %s, CellHub on its embedded broker %s (cold %s); one hop: %s of %s messages out of order on their topic", \
+            q, cells, v["devices-onehop-q" q, "connections_per_s"], v["devices-c-q" q, "connections_per_s"], v["devices-cellhub-q" q, "connections_per_s"], \
+            v["devices-embedded-q" q, "connections_per_s"], v["cold-devices-embedded-q" q, "connections_per_s"], v["devices-onehop-q" q, "reordered_topic"], v["devices-onehop-q" q, "n"]
+          if (seen["rss-embedded-q" q]) printf "; CellHub with its embedded broker: RSS at the end %.0f MB, peak %.0f MB", v["rss-embedded-q" q, "rss_end_kb"] / 1024, v["rss-embedded-q" q, "rss_kb"] / 1024
+          printf "\n"
+        }
         if (seen["fanout"]) {
           printf "fan-out: %s SSE clients on # (%s never read): %s/%s/%s events per fast client (min/median/max), %s resyncs; CellHub dropped %s values for the slow clients (%s for the fast ones, %s in all)\n", \
             v["fanout", "sse_clients"], v["fanout", "slow_clients"], v["fanout", "events_per_client_min"], v["fanout", "events_per_client_median"], \
@@ -161,6 +184,7 @@ print_table() { # results-file
         }
         if (anylost) print "! messages lost: the rate counts every input over the time to the last average received, so it flatters"
         for (l in seen) if (v[l, "ending"] != "" && v[l, "ending"] != "complete") printf "note: %s stopped waiting (%s): not everything arrived\n", l, v[l, "ending"]
+        for (l in seen) if (v[l, "device_failures"] > 0) printf "note: %s: %s device connections failed or were refused (each tried again)\n", l, v[l, "device_failures"]
         for (l in seen) if (v[l, "publish_failed"] > 0) printf "note: %s: the generator could not publish %s messages (counted neither as published nor as lost)\n", l, v[l, "publish_failed"]
         for (l in seen) if (v[l, "generator_connection"] == "lost-during-run" || v[l, "sink_connection"] == "lost-during-run") printf "note: %s: the broker closed the generator or sink connection during the run\n", l
       }' "$1"
@@ -318,24 +342,26 @@ cpu_ticks() { # pid
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 PROC_PID="" # the processor under test (C or CellHub), when there is one
 BASE=0
+# The broker the generator talks to and whose CPU is counted: Mosquitto, unless a scenario sets
+# BENCH_PORT and BENCH_BROKER_PID (CellHub's embedded broker: BENCH_BROKER_PID="", its CPU is CellHub's).
 bench() { # label scenario qos n rate [more generator options]
   BASE=$((BASE + 1000))
-  local line broker0 proc0=0
-  broker0=$(cpu_ticks "$MOSQ_PID")
+  local line broker0=0 proc0=0 port=${BENCH_PORT:-$MQTT_PORT} broker_pid=${BENCH_BROKER_PID-$MOSQ_PID}
+  [ -n "$broker_pid" ] && broker0=$(cpu_ticks "$broker_pid")
   [ -n "$PROC_PID" ] && proc0=$(cpu_ticks "$PROC_PID")
   local generator=(java -Xms256m -Xmx1g -XX:+UseParallelGC -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.cellhub.bench.Bench)
   # C1 only: each scenario is a fresh JVM of a few seconds, and with C2 its JIT compiler took 60 % of
   # the generator's CPU (async-profiler), which made the generator, not the broker, the one-hop ceiling.
   [ -n "$LOADGEN" ] && [ "$2" != fanout ] && generator=("$LOADGEN")
   line=$("${generator[@]}" \
-    --port "$MQTT_PORT" --label "$1" --scenario "$2" --qos "$3" --n "$4" --rate "$5" \
+    --port "$port" --label "$1" --scenario "$2" --qos "$3" --n "$4" --rate "$5" \
     --cells "$CELLS" --base "$BASE" --quiet "$QUIET" --timeout 55 "${@:6}" 2> "$WORK/bench-$1.err" | grep '^RESULT' || true)
   if [ -z "$line" ]; then
     echo "# $1: the generator printed no result" >&2; cat "$WORK/bench-$1.err" >&2
     line="RESULT label=$1 scenario=$2 qos=$3 n=$4 ending=failed"
   fi
   # CPU per 1,000 inputs, of the broker and of the processor: steadier than rates on a shared machine.
-  line="$line broker_cpu_ms_per_1k=$(( ($(cpu_ticks "$MOSQ_PID") - broker0) * TICK_MS * 1000 / $4 ))"
+  [ -n "$broker_pid" ] && line="$line broker_cpu_ms_per_1k=$(( ($(cpu_ticks "$broker_pid") - broker0) * TICK_MS * 1000 / $4 ))"
   [ -n "$PROC_PID" ] && line="$line proc_cpu_ms_per_1k=$(( ($(cpu_ticks "$PROC_PID") - proc0) * TICK_MS * 1000 / $4 ))"
   echo "$line" | tee -a "$RESULTS" >&2
 }
@@ -346,6 +372,11 @@ if $REFERENCES; then
   bench onehop-q1 onehop 1 "$N_Q1" 0
   bench latency-onehop-q0 onehop 0 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
   bench latency-onehop-q1 onehop 1 $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  # The broker alone under short-lived devices; the sink counts messages that came out of order.
+  if [ -n "$LOADGEN" ]; then
+    bench devices-onehop-q0 onehop 0 "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
+    bench devices-onehop-q1 onehop 1 "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
+  fi
 fi
 
 # Every processor gets the same warm-up before it is measured: 15 s at a rate a fresh JVM takes while
@@ -385,6 +416,7 @@ reference() { # name qos seconds-to-ready command...
   warm_up "$name-q$q" "$q"
   bench "$name-q$q" average "$q" "$n" 0
   bench "latency-$name-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  [ "$name" = c ] && [ -n "$LOADGEN" ] && bench "devices-$name-q$q" average "$q" "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
   echo "RESULT label=rss-$name-q$q rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)" >> "$RESULTS"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   PROC_PID=""
@@ -431,8 +463,15 @@ journal_report() { # label samples-file lag-max-seconds
 
 DATA_DIR=$WORK/cellhub-data
 # Starts CellHub against the broker: subscription and output QoS $2; the journal on or off ($3).
-start_cellhub() { # label qos journal
+# With "embedded" as $4, CellHub runs its own broker on EMBEDDED_PORT (set here) instead of using Mosquitto,
+# and the burst and warm-up are left to the caller.
+start_cellhub() { # label qos journal [embedded]
   HTTP_PORT=$(free_port)
+  local broker_env=(CELLHUB_BROKER_EMBEDDED=false CELLHUB_MQTT_HOST=127.0.0.1 "CELLHUB_MQTT_PORT=$MQTT_PORT")
+  if [ "${4:-}" = embedded ]; then
+    EMBEDDED_PORT=$(free_port)
+    broker_env=(CELLHUB_BROKER_EMBEDDED=true "CELLHUB_BROKER_PORT=$EMBEDDED_PORT")
+  fi
   # The README's run command: the JVM options of jvm.options, unless CELLHUB_JVM_OPTIONS replaces them
   # ("" for the JVM's own defaults)
   local java_opts=()
@@ -443,14 +482,12 @@ start_cellhub() { # label qos journal
   java_opts+=("${extra[@]}")
   local started
   started=$(date +%s.%N)
-  CELLHUB_BROKER_EMBEDDED=false \
+  env "${broker_env[@]}" \
   CELLHUB_FLEET_ENABLED=false \
   CELLHUB_DATA_DIR=$DATA_DIR \
   CELLHUB_SECURITY_ENABLED=false \
   CELLHUB_JOURNAL_ENABLED=$3 \
   QUARKUS_HTTP_PORT=$HTTP_PORT \
-  CELLHUB_MQTT_HOST=127.0.0.1 \
-  CELLHUB_MQTT_PORT=$MQTT_PORT \
   MP_MESSAGING_INCOMING_MQTT_IN_QOS=$2 \
   MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$2 \
   CELLHUB_RULES_AVERAGE_TEMPERATURE_INPUTS=temperature1,temperature2 \
@@ -471,6 +508,7 @@ start_cellhub() { # label qos journal
     echo "CellHub did not become ready; its log:" >&2; tail -50 "$WORK/cellhub-$1.log" >&2; exit 1
   fi
   awk -v l="ready-$1" -v a="$started" -v b="$ready" 'BEGIN {printf "RESULT label=%s ready_s=%.1f\n", l, b - a}' >> "$RESULTS"
+  [ "${4:-}" = embedded ] && return 0
   # A fleet does not wait for the JIT: the full-speed burst right after the start, before any warm-up.
   if [ "$1" != fanout ]; then
     local n=$N_Q0; [ "$2" = 1 ] && n=$N_Q1
@@ -497,6 +535,7 @@ for q in 0 1; do
   n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
   bench "cellhub-q$q" average "$q" "$n" 0
   bench "latency-cellhub-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  [ -n "$LOADGEN" ] && bench "devices-cellhub-q$q" average "$q" "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
   stop_cellhub "cellhub-q$q"
 done
 
@@ -533,6 +572,20 @@ journal_run() { # label qos n
 }
 journal_run journal 1 "$N_Q1"
 journal_run journal0 0 "$N_Q0"
+
+# --- 6. short-lived devices on CellHub's embedded broker -----------------------------------------
+# The devices connect to CellHub itself, as on the README's run command: broker and processor in one
+# process, so its CPU counts both. Right after the start (a fleet does not wait), then twice more; the
+# last run is the one reported as warm.
+if [ -n "$LOADGEN" ]; then
+  for q in 0 1; do
+    start_cellhub "embedded-q$q" "$q" false embedded
+    BENCH_PORT=$EMBEDDED_PORT BENCH_BROKER_PID="" bench "cold-devices-embedded-q$q" average "$q" "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
+    BENCH_PORT=$EMBEDDED_PORT BENCH_BROKER_PID="" bench "warmup-devices-embedded-q$q" average "$q" "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
+    BENCH_PORT=$EMBEDDED_PORT BENCH_BROKER_PID="" bench "devices-embedded-q$q" average "$q" "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
+    stop_cellhub "embedded-q$q"
+  done
+fi
 
 print_table "$RESULTS" | tee "$WORK/table.txt"
 [ -z "${BENCH_RESULTS_COPY:-}" ] || cp "$RESULTS" "$BENCH_RESULTS_COPY"

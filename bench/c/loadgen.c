@@ -20,7 +20,9 @@
  * Options (defaults as Bench.java): --host 127.0.0.1 --port 1883 --label <scenario>
  * --scenario average (onehop|average) --qos 0 --n 10000 --rate 0 (msg/s, 0 = as fast as possible)
  * --cells 100 (even) --base 0 --quiet 5 (s) --timeout 55 (s) --window 1000 (QoS > 0: most PUBLISHes
- * unacknowledged). The run ends when everything arrived (complete), --quiet seconds after the last
+ * unacknowledged), --devices 0 (K > 0: the inputs come from short-lived device connections, K at a time,
+ * instead of one connection; see "short-lived devices" below) --per-connection 2 (inputs per device
+ * connection). The run ends when everything arrived (complete), --quiet seconds after the last
  * publish with nothing new (quiet), or --timeout seconds after the start (timeout). Other --key value
  * pairs are ignored with a warning, as Bench.java ignores them. Exit status 0 after the RESULT line,
  * 1 when the broker cannot be reached or refuses, 2 on bad options.
@@ -65,6 +67,7 @@
 /* --- options ------------------------------------------------------------------------------- */
 static const char *host = "127.0.0.1", *label, *scenario = "average";
 static int port = 1883, qos = 0, n = 10000, cells = 100, base = 0, rate = 0, window = 1000;
+static int devices = 0, per_connection = 2; /* --devices K: short-lived device connections, K at a time */
 static double quiet_s = 5, timeout_s = 55;
 static bool onehop;
 static int expected, first;
@@ -72,7 +75,9 @@ static int expected, first;
 /* --- results: sent_at is the generator's, received_at, dups and strays the sink's; the main thread
  * reads them after both threads have ended (sent_at[n - 1] once all_published is seen) ---------- */
 static int64_t *sent_at, *received_at;
-static int dups, strays;
+static int dups, strays, reordered_topic, reordered_cell;
+/* onehop: the latest input received per topic and per cell, to count those that came out of order */
+static int *last_in_topic, *last_in_cell;
 static int published, publish_failures;
 static atomic_int distinct;
 static atomic_llong last_receipt, start_ns;
@@ -87,6 +92,8 @@ struct conn {
     bool subscribed;
     unsigned events;    /* callbacks so far: tells whether a loop_read call got a whole packet */
     int inflight;       /* generator, QoS > 0: PUBLISHes not yet acknowledged */
+    bool device;        /* a short-lived device connection (--devices) */
+    bool closed;        /* a device connection: libmosquitto has closed its socket */
 };
 static struct conn gen = {.name = "generator", .stop = &gen_stop, .lost = &gen_lost, .connack = -1};
 static struct conn sink = {.name = "sink", .stop = &sink_stop, .lost = &sink_lost, .connack = -1};
@@ -183,6 +190,15 @@ static void on_message(struct mosquitto *m, void *user, const struct mosquitto_m
         return;
     }
     received_at[i] = now;
+    if (onehop) {
+        /* an input older than one already received for its topic (MQTT orders each topic's messages
+         * from one client) or for its cell (the average needs both of the cell's topics in order) */
+        int topic = (int) (i % (2 * cells)), cell = (int) (i % cells);
+        if (i < last_in_topic[topic]) reordered_topic++;
+        else last_in_topic[topic] = (int) i;
+        if (i < last_in_cell[cell]) reordered_cell++;
+        else last_in_cell[cell] = (int) i;
+    }
     atomic_store_explicit(&last_receipt, now, memory_order_relaxed);
     atomic_fetch_add_explicit(&distinct, 1, memory_order_relaxed);
 }
@@ -203,9 +219,18 @@ static void on_connect(struct mosquitto *m, void *user, int rc) {
     ((struct conn *) user)->connack = rc;
 }
 
+static atomic_int device_failures; /* device connections refused, failed or closed by the broker */
+
 static void on_disconnect(struct mosquitto *m, void *user, int rc) {
     (void) m;
     struct conn *c = user;
+    if (c->device) {
+        c->closed = true;
+        if (rc != 0 && !atomic_load(c->stop) && atomic_fetch_add(&device_failures, 1) == 0) {
+            fprintf(stderr, "loadgen: %s: connection lost: %s\n", c->name, mosquitto_strerror(rc));
+        }
+        return;
+    }
     if (rc != 0 && !atomic_load(c->stop)) {
         fprintf(stderr, "loadgen: %s: connection lost: %s\n", c->name, mosquitto_strerror(rc));
         atomic_store(c->lost, true);
@@ -282,21 +307,25 @@ static void *sink_main(void *arg) {
     return NULL;
 }
 
-static void publish_one(int i) {
+static void publish_on(struct conn *c, int i) {
     char topic[64], payload[16];
     snprintf(topic, sizeof topic, "cell%lld/temperature%d", (long long) base + i % cells, 1 + (i / cells) % 2);
     int len = snprintf(payload, sizeof payload, "%d", i);
-    if (qos > 0) gen.inflight++;
+    if (qos > 0) c->inflight++;
     sent_at[i] = now_ns();
-    int rc = mosquitto_publish(gen.m, NULL, topic, len, payload, qos, false);
+    int rc = mosquitto_publish(c->m, NULL, topic, len, payload, qos, false);
     published++;
     if (rc != MOSQ_ERR_SUCCESS) {
-        if (qos > 0) gen.inflight--;
+        if (qos > 0) c->inflight--;
         if (publish_failures++ == 0) {
             fprintf(stderr, "loadgen: generator: publish failed: %s\n",
                     rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
         }
     }
+}
+
+static void publish_one(int i) {
+    publish_on(&gen, i);
 }
 
 /* QoS 0: libmosquitto has written everything so far; QoS > 0: the window has room. */
@@ -347,9 +376,7 @@ static void *generator_main(void *arg) {
 }
 
 /* --- set-up ----------------------------------------------------------------------------------- */
-static struct mosquitto *client(struct conn *c, const char *prefix) {
-    char id[64];
-    snprintf(id, sizeof id, "%s-%ld", prefix, (long) getpid());
+static struct mosquitto *client_with_id(struct conn *c, const char *id) {
     struct mosquitto *m = mosquitto_new(id, true, c);
     if (!m) die(1, "%s: mosquitto_new failed", c->name);
     mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
@@ -360,6 +387,144 @@ static struct mosquitto *client(struct conn *c, const char *prefix) {
     mosquitto_subscribe_callback_set(m, on_subscribe);
     c->m = m;
     return m;
+}
+
+static struct mosquitto *client(struct conn *c, const char *prefix) {
+    char id[64];
+    snprintf(id, sizeof id, "%s-%ld", prefix, (long) getpid());
+    return client_with_id(c, id);
+}
+
+/* --- short-lived devices (--devices K) ------------------------------------------------------------
+ * What a fleet of small devices does: connect, publish a few values, disconnect; the same device
+ * again later, with the same client id (a clean session each time). Device d owns cell d (client id
+ * loadgen-dev-cell<base + d>) and publishes --per-connection M inputs of its cell per connection:
+ * inputs d + cells * (r * M + j), j < M, in its r-th connection, so the job and what the sink
+ * expects stay those of the one-connection run. K device connections are open at a time, slot s
+ * running the devices d with d % K == s one after the other (devices s, s + K, ..., then the second
+ * connection of each), so a cell's inputs are published in order. With K = cells (bench/run.sh) each
+ * device has a slot of its own and connects again as soon as libmosquitto has closed its last
+ * connection, before the broker may have read all of it: what a broker does when the same client id
+ * connects while its previous connection still has packets unread or unhandled shows here (MQTT 3.1.1
+ * [MQTT-3.1.4-2]: it takes the session over). A device disconnects once libmosquitto has written its
+ * PUBLISHes (QoS 0) or their PUBACKs have come (QoS 1). A refused or failed connection is counted
+ * (device_failures) and tried again. The RESULT line adds devices, per_connection, connections,
+ * connections_per_s and device_failures; onehop adds reordered_topic and reordered_cell (inputs that
+ * arrived after a later one of their topic, or of their cell). */
+struct slot {
+    struct conn c;
+    char name[32];
+    int first, device, round; /* the slot's first device; the device whose connection is next or open, its round */
+    bool sent;                /* this connection published all and sent its DISCONNECT */
+    bool done;
+};
+static int connections; /* device connections that published their inputs and disconnected */
+
+static int device_input(const struct slot *s, int j) {
+    long long i = s->device + (long long) cells * ((long long) s->round * per_connection + j);
+    return i < n ? (int) i : -1;
+}
+
+/* Opens the slot's next connection; false when the slot has published all of its inputs. */
+static bool open_device(struct slot *s) {
+    if (device_input(s, 0) < 0) return false;
+    char id[64];
+    snprintf(id, sizeof id, "loadgen-dev-cell%lld", (long long) base + s->device);
+    if (s->c.m) mosquitto_destroy(s->c.m);
+    s->c = (struct conn) {.name = s->name, .stop = &gen_stop, .lost = &gen_lost, .connack = -1, .device = true};
+    s->sent = false;
+    client_with_id(&s->c, id);
+    int rc = mosquitto_connect(s->c.m, host, port, 60);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        if (atomic_fetch_add(&device_failures, 1) == 0) {
+            fprintf(stderr, "loadgen: %s: cannot connect: %s\n", s->name,
+                    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+        }
+        s->c.closed = true; /* tried again on the slot's next turn */
+    }
+    return true;
+}
+
+/* After the slot's connection was serviced: publishes once the CONNACK is in, disconnects once all is
+ * out; once the connection is closed, moves on to the slot's next device, or tries the same again
+ * when the connection failed before its DISCONNECT. Returns false when the slot is done. */
+static bool advance_device(struct slot *s, int slots) {
+    struct conn *c = &s->c;
+    if (!c->closed && c->connack > 0) {
+        if (atomic_fetch_add(&device_failures, 1) == 0) {
+            fprintf(stderr, "loadgen: %s: the broker refused the connection: %s\n", s->name, mosquitto_connack_string(c->connack));
+        }
+        mosquitto_disconnect(c->m);
+        c->closed = true;
+    }
+    if (!c->closed && c->connack == 0) {
+        c->connack = -2; /* CONNACK seen: publish, then wait for the writes (QoS 0) or the PUBACKs (QoS 1) */
+        for (int j = 0; j < per_connection && device_input(s, j) >= 0; j++) publish_on(c, device_input(s, j));
+    }
+    if (!c->closed && !s->sent && c->connack == -2 && (qos == 0 ? !mosquitto_want_write(c->m) : c->inflight == 0)) {
+        s->sent = true;
+        mosquitto_disconnect(c->m); /* libmosquitto closes the socket once the DISCONNECT is written */
+    }
+    if (mosquitto_socket(c->m) < 0) c->closed = true;
+    if (!c->closed) return true;
+    if (s->sent) {
+        connections++;
+        s->device += slots;
+        if (s->device >= cells) {
+            s->device = s->first;
+            s->round++;
+        }
+    }
+    return open_device(s);
+}
+
+static void *devices_main(void *arg) {
+    (void) arg;
+    int slots = devices < cells ? devices : cells;
+    struct slot *all = calloc((size_t) slots, sizeof *all);
+    struct pollfd *fds = calloc((size_t) slots, sizeof *fds);
+    int *of = calloc((size_t) slots, sizeof *of);
+    if (!all || !fds || !of) die(1, "out of memory for --devices %d", devices);
+    int64_t start = now_ns();
+    atomic_store(&start_ns, start);
+    int open = 0;
+    for (int k = 0; k < slots; k++) {
+        all[k].first = all[k].device = k;
+        snprintf(all[k].name, sizeof all[k].name, "device slot %d", k);
+        all[k].done = !open_device(&all[k]);
+        if (!all[k].done) open++;
+    }
+    while (open > 0 && !atomic_load(&gen_stop)) {
+        int count = 0;
+        for (int k = 0; k < slots; k++) {
+            if (all[k].done) continue;
+            int sock = mosquitto_socket(all[k].c.m);
+            if (all[k].c.closed || sock < 0) {
+                /* a failed connection: wait a little before trying again */
+                sleep_ns(10 * 1000000LL);
+                if (!advance_device(&all[k], slots)) { all[k].done = true; open--; }
+                continue;
+            }
+            fds[count] = (struct pollfd) {.fd = sock, .events = POLLIN | (mosquitto_want_write(all[k].c.m) ? POLLOUT : 0)};
+            of[count++] = k;
+        }
+        if (count == 0) continue;
+        struct timespec t = {.tv_sec = 0, .tv_nsec = IDLE_NS};
+        if (ppoll(fds, (nfds_t) count, &t, NULL) < 0 && errno != EINTR) die(1, "poll: %s", strerror(errno));
+        for (int x = 0; x < count; x++) {
+            struct slot *s = &all[of[x]];
+            short r = fds[x].revents;
+            if ((r & (POLLIN | POLLERR | POLLHUP)) && read_available(&s->c) != MOSQ_ERR_SUCCESS) s->c.closed = true;
+            if (!s->c.closed && (r & POLLOUT) && mosquitto_loop_write(s->c.m, 1) != MOSQ_ERR_SUCCESS) s->c.closed = true;
+            if (!advance_device(s, slots)) { s->done = true; open--; }
+        }
+    }
+    atomic_store_explicit(&all_published, true, memory_order_release);
+    for (int k = 0; k < slots; k++) if (all[k].c.m) mosquitto_destroy(all[k].c.m);
+    free(all);
+    free(fds);
+    free(of);
+    return NULL;
 }
 
 /* Drives the connection from this thread until *flag or 10 s. */
@@ -397,7 +562,8 @@ static void usage(const char *fmt, ...) {
     vfprintf(stderr, fmt, args);
     va_end(args);
     fprintf(stderr, "\nusage: loadgen [--host H] [--port P] [--label L] [--scenario onehop|average] [--qos 0|1|2]\n"
-                    "               [--n N] [--rate R] [--cells C] [--base B] [--quiet S] [--timeout S] [--window W]\n");
+                    "               [--n N] [--rate R] [--cells C] [--base B] [--quiet S] [--timeout S] [--window W]\n"
+                    "               [--devices K] [--per-connection M]\n");
     exit(2);
 }
 
@@ -423,6 +589,8 @@ static void options(int argc, char **argv) {
         else if (!strcmp(key, "cells")) cells = int_option(key, value);
         else if (!strcmp(key, "base")) base = int_option(key, value);
         else if (!strcmp(key, "window")) window = int_option(key, value);
+        else if (!strcmp(key, "devices")) devices = int_option(key, value);
+        else if (!strcmp(key, "per-connection")) per_connection = int_option(key, value);
         else if (!strcmp(key, "quiet") || !strcmp(key, "timeout")) {
             if (!parse_double(value, &d) || !(d >= 0 && d < 1e6)) usage("--%s needs a number of seconds", key);
             *(!strcmp(key, "quiet") ? &quiet_s : &timeout_s) = d;
@@ -439,6 +607,8 @@ static void options(int argc, char **argv) {
     if (n < 0 || rate < 0) usage("--n and --rate must not be negative");
     if (window < 1 || window > 65535) usage("--window must be between 1 and 65535");
     if (port < 1 || port > 65535) usage("--port must be between 1 and 65535");
+    if (devices < 0 || per_connection < 1) usage("--devices must not be negative, --per-connection must be at least 1");
+    if (devices > 0 && rate > 0) usage("--devices publishes as fast as the connections go: no --rate with it");
     onehop = strcmp(scenario, "onehop") == 0;
     expected = onehop ? n : (n > cells ? n - cells : 0);
     first = onehop ? 0 : cells;
@@ -492,13 +662,19 @@ static void report(const char *ending) {
     char p50[32], p99[32], max[32];
     printf("RESULT label=%s scenario=%s qos=%d n=%d rate_target=%d published=%d publish_failed=%d expected=%d"
            " received=%d lost=%d dup=%d stray=%d seconds=%.3f msgs_per_s=%.0f p50_ms=%s p99_ms=%s max_ms=%s"
-           " ending=%s generator_connection=%s sink_connection=%s generator_cpu_ms_per_1k=%lld\n",
+           " ending=%s generator_connection=%s sink_connection=%s generator_cpu_ms_per_1k=%lld",
            label, scenario, qos, n, rate, ok, publish_failures, expected, count, expected - count, dups, strays,
            seconds, rate_out, millis(percentile(lat, count, 0.50), p50, sizeof p50),
            millis(percentile(lat, count, 0.99), p99, sizeof p99),
            millis(count == 0 ? -1 : lat[count - 1], max, sizeof max), ending,
            atomic_load(&gen_lost) ? "lost-during-run" : "open", atomic_load(&sink_lost) ? "lost-during-run" : "open",
            cpu_millis() * 1000 / (n > 0 ? n : 1));
+    if (onehop) printf(" reordered_topic=%d reordered_cell=%d", reordered_topic, reordered_cell);
+    if (devices > 0) {
+        printf(" devices=%d per_connection=%d connections=%d connections_per_s=%.0f device_failures=%d", devices,
+               per_connection, connections, seconds > 0 ? connections / seconds : 0, atomic_load(&device_failures));
+    }
+    printf("\n");
     fflush(stdout);
     free(lat);
 }
@@ -508,7 +684,11 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* libmosquitto's send() does not use MSG_NOSIGNAL */
     sent_at = calloc((size_t) n + 1, sizeof *sent_at);
     received_at = calloc((size_t) n + 1, sizeof *received_at);
-    if (!sent_at || !received_at) die(1, "out of memory for --n %d", n);
+    last_in_topic = malloc(sizeof *last_in_topic * 2 * (size_t) cells);
+    last_in_cell = malloc(sizeof *last_in_cell * (size_t) cells);
+    if (!sent_at || !received_at || !last_in_topic || !last_in_cell) die(1, "out of memory for --n %d", n);
+    for (int k = 0; k < 2 * cells; k++) last_in_topic[k] = -1;
+    for (int c = 0; c < cells; c++) last_in_cell[c] = -1;
     mosquitto_lib_init();
 
     /* the sink first, subscribed before anything is published */
@@ -521,12 +701,16 @@ int main(int argc, char **argv) {
     pthread_t sink_thread, gen_thread;
     if (pthread_create(&sink_thread, NULL, sink_main, NULL) != 0) die(1, "cannot start the sink thread");
 
-    client(&gen, "loadgen-gen");
-    mosquitto_int_option(gen.m, MOSQ_OPT_SEND_MAXIMUM, window); /* max in flight, MQTT 3.1.1 */
-    connect_client(&gen);
+    if (devices == 0) {
+        client(&gen, "loadgen-gen");
+        mosquitto_int_option(gen.m, MOSQ_OPT_SEND_MAXIMUM, window); /* max in flight, MQTT 3.1.1 */
+        connect_client(&gen);
+    }
 
     int64_t deadline = now_ns() + (int64_t) (timeout_s * 1e9);
-    if (pthread_create(&gen_thread, NULL, generator_main, NULL) != 0) die(1, "cannot start the generator thread");
+    if (pthread_create(&gen_thread, NULL, devices > 0 ? devices_main : generator_main, NULL) != 0) {
+        die(1, "cannot start the generator thread");
+    }
 
     /* everything received, or quiet for a while after the last publish, or the timeout */
     const char *ending = "complete";
@@ -558,7 +742,7 @@ int main(int argc, char **argv) {
     pthread_join(gen_thread, NULL);
     report(ending);
     mosquitto_destroy(sink.m);
-    mosquitto_destroy(gen.m);
+    if (gen.m) mosquitto_destroy(gen.m);
     mosquitto_lib_cleanup();
     free(sent_at);
     free(received_at);

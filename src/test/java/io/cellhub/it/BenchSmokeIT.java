@@ -51,7 +51,9 @@ class BenchSmokeIT {
         assertThat(medians).contains("fan-out: ingest", "Python paho-mqtt 1.6.1 processor"); // .ci/run installs paho
         if (Files.exists(Path.of("/usr/include/mosquitto.h"))) {
             assertThat(medians).contains("C processor, libmosquitto", "C processor on # (like CellHub)",
-                    "generator and sink: bench/c/loadgen.c");
+                    "generator and sink: bench/c/loadgen.c", "short-lived devices: C processor",
+                    "short-lived devices: CellHub, embedded broker", "cold start: CellHub, embedded broker",
+                    "short-lived devices, QoS 1");
         }
         assertThat(text).doesNotContain("printed no result", "# c did not become ready", "# chash did not become ready",
                 "# paho did not become ready",
