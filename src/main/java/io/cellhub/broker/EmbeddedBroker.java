@@ -2,6 +2,7 @@ package io.cellhub.broker;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.Priority;
@@ -18,6 +19,7 @@ import io.cellhub.CellHubConfig;
 import io.cellhub.EmbeddedParts;
 import io.cellhub.topic.DeviceActivity;
 import io.cellhub.topic.RetainedChange;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.properties.IfBuildProperty;
@@ -29,6 +31,7 @@ import io.quarkus.runtime.StartupEvent;
  * persistent sessions and their queued messages in its journal under {@code <data-dir>/broker}. Its
  * public extension points feed CellHub: MQTT interceptors report retained publishes and what devices
  * do, a connection plugin reports connections that end, and a security manager checks credentials.
+ * When Artemis stops itself (a critical IO error), {@link RestartingBroker} starts it again.
  * Left out of builds without the embedded parts ({@link EmbeddedParts}), such as the native one.
  */
 @ApplicationScoped
@@ -36,7 +39,7 @@ import io.quarkus.runtime.StartupEvent;
 public class EmbeddedBroker {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
-    private static final AtomicReference<ArtemisBroker> running = new AtomicReference<>();
+    private static final AtomicReference<RestartingBroker> running = new AtomicReference<>();
 
     private final BrokerConfig config;
     private final Path dataDir;
@@ -66,10 +69,11 @@ public class EmbeddedBroker {
                         + "cellhub.broker.allow-anonymous=false and cellhub.broker.password-file, or bind it to 127.0.0.1.",
                         config.host());
             }
-            ArtemisBroker broker = ArtemisBroker.start(config, dataDir, retainedChanges::fire, deviceActivity::fire);
+            RestartingBroker broker = RestartingBroker.start(
+                    () -> ArtemisBroker.start(config, dataDir, retainedChanges::fire, deviceActivity::fire));
             ActiveMQServer server = broker.server();
             running.set(broker);
-            registerMetrics(server);
+            registerMetrics(broker);
             LOG.infof("Embedded MQTT broker (Apache ActiveMQ Artemis %s, MQTT 3.1/3.1.1/5) listening on %s:%d, data in %s, "
                     + "started in %d ms", server.getVersion().getFullVersion(), config.host(), config.port(),
                     dataDir.toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
@@ -80,14 +84,39 @@ public class EmbeddedBroker {
         }
     }
 
-    private void registerMetrics(ActiveMQServer server) {
-        Gauge.builder("cellhub.broker.connections", server, ActiveMQServer::getConnectionCount)
+    private void registerMetrics(RestartingBroker broker) {
+        Gauge.builder("cellhub.broker.connections", broker, b -> b.down().isPresent() ? 0 : b.server().getConnectionCount())
                 .description("Client connections to the embedded MQTT broker").register(registry);
-        Gauge.builder("cellhub.broker.memory", server, s -> s.getPagingManager().getGlobalSize())
+        Gauge.builder("cellhub.broker.memory", broker,
+                b -> b.down().isPresent() ? 0 : b.server().getPagingManager().getGlobalSize())
                 .baseUnit("bytes")
                 .description("Memory the embedded broker's waiting messages take; beyond cellhub.broker.max-memory they "
                         + "wait on disk")
                 .register(registry);
+        FunctionCounter.builder("cellhub.broker.restarts", broker, RestartingBroker::restarts)
+                .description("Times CellHub started its embedded broker again after the broker had stopped by itself "
+                        + "(a critical IO error of its journal or paging store)")
+                .register(registry);
+    }
+
+    /** The running broker's server, for tests that fail it as its storage would. */
+    ActiveMQServer server() {
+        return running.get().server();
+    }
+
+    /** How often the embedded broker was started again after it had stopped by itself. */
+    public long restarts() {
+        RestartingBroker broker = running.get();
+        return broker == null ? 0 : broker.restarts();
+    }
+
+    /**
+     * Why the embedded broker is not running, while CellHub starts it again after it stopped by itself;
+     * empty while it runs, and when it is off.
+     */
+    public Optional<String> down() {
+        RestartingBroker broker = running.get();
+        return broker == null ? Optional.empty() : broker.down();
     }
 
     private void warnAboutIgnoredSettings() {
@@ -109,7 +138,7 @@ public class EmbeddedBroker {
      */
     static void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Destroyed(ApplicationScoped.class) Object event)
             throws Exception {
-        ArtemisBroker broker = running.getAndSet(null);
+        RestartingBroker broker = running.getAndSet(null);
         if (broker != null) {
             broker.close();
             LOG.info("Embedded MQTT broker stopped");

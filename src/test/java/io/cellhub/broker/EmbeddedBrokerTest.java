@@ -2,8 +2,16 @@ package io.cellhub.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.IOException;
+import java.time.Duration;
 
 import java.io.UncheckedIOException;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -21,6 +29,9 @@ import io.restassured.RestAssured;
  */
 @QuarkusTest
 class EmbeddedBrokerTest {
+
+    @Inject
+    EmbeddedBroker broker;
 
     @ConfigProperty(name = EmbeddedPartsResource.BROKER_PORT)
     int brokerPort;
@@ -44,6 +55,42 @@ class EmbeddedBrokerTest {
             reader.awaitMessage("cellbig/small");
             assertThat(reader.received("cellbig/blob")).isEmpty();
         }
+    }
+
+    /**
+     * Artemis stops itself for good on a critical IO error of its journal or paging store; CellHub starts
+     * it again, reports it on readiness and in a metric, and its own channels reconnect and ingest again.
+     */
+    @Test
+    void anEmbeddedBrokerThatStopsOnACriticalIoErrorRunsAgainAndIngestResumes() throws Exception {
+        double restartsBefore = restarts();
+        try (DeviceClient device = DeviceClient.v3(brokerPort, "restart-cell", true)) {
+            device.publish("restartcell/temperature1", "10", 1, false);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RestAssured.get("/api/topics/restartcell/temperature1")
+                .then().statusCode(200).body("number", equalTo(10.0f)));
+
+        broker.server().getStorageManager().criticalError(new IOException("simulated: a paged file could not be read"));
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> RestAssured
+                .get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'Embedded MQTT broker' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Embedded MQTT broker' }.data.problem",
+                        containsString("simulated: a paged file could not be read")));
+        RestAssured.get("/q/health/live").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(200));
+        assertThat(restarts()).isEqualTo(restartsBefore + 1);
+
+        try (DeviceClient device = DeviceClient.v3(brokerPort, "restart-cell", true)) {
+            device.publish("restartcell/temperature1", "20", 1, false);
+            device.publish("restartcell/temperature2", "30", 1, false);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RestAssured.get("/api/topics/restartcell/avgtemperature")
+                .then().statusCode(200).body("number", equalTo(25.0f)));
+    }
+
+    private static double restarts() {
+        return PrometheusText.value(RestAssured.get("/q/metrics").asString(), "cellhub_broker_restarts_total");
     }
 
     @Test

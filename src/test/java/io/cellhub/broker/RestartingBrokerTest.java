@@ -1,0 +1,88 @@
+package io.cellhub.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.junit.jupiter.api.Test;
+
+import io.cellhub.support.DeviceClient;
+import io.cellhub.support.FreePort;
+import io.cellhub.support.ScratchSpace;
+
+/**
+ * The embedded broker starts again after Artemis stopped it on a critical IO error, from the same data,
+ * on a real Artemis: the error is raised through the broker's storage manager, the path Artemis takes
+ * when its journal or paging store fails.
+ */
+class RestartingBrokerTest {
+
+    @Test
+    void aBrokerThatStopsOnACriticalIoErrorRunsAgainWithItsRetainedMessagesAndSessions() throws Exception {
+        int port = FreePort.find();
+        try (RestartingBroker broker = RestartingBroker.start(starter(port, "cellhub-restarting-broker"))) {
+            try (DeviceClient device = DeviceClient.v3(port, "restart-device", true)) {
+                device.publish("cellrestart/state", "on", 1, true);
+            }
+            DeviceClient.v3(port, "restart-subscriber", false).subscribe("cellrestart/queued", 1).close();
+            ActiveMQServer first = broker.server();
+            AtomicReference<String> reported = new AtomicReference<>();
+
+            first.getStorageManager().criticalError(new IOException("simulated: a paged file could not be read"));
+
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> broker.down().map(reason -> {
+                        reported.set(reason);
+                        return true;
+                    }).orElse(false));
+            assertThat(reported.get()).contains("critical IO error").contains("simulated: a paged file could not be read");
+            await().atMost(Duration.ofSeconds(60)).until(() -> broker.restarts() == 1 && broker.down().isEmpty());
+            assertThat(broker.server()).as("a new server").isNotSameAs(first);
+            assertThat(broker.server().isActive()).isTrue();
+
+            try (DeviceClient device = DeviceClient.v3(port, "restart-device", true)) {
+                device.publish("cellrestart/queued", "while-away", 1, false);
+            }
+            try (DeviceClient subscriber = DeviceClient.v3(port, "restart-subscriber", false)) {
+                assertThat(subscriber.awaitMessage("cellrestart/queued").payload())
+                        .as("queued for the persistent session kept across the restart").isEqualTo("while-away");
+            }
+            try (DeviceClient reader = DeviceClient.v3(port, "restart-reader", true).subscribe("cellrestart/state", 1)) {
+                DeviceClient.Received state = reader.awaitMessage("cellrestart/state");
+                assertThat(state.retain()).isTrue();
+                assertThat(state.payload()).isEqualTo("on");
+            }
+            // Let the broker handle the clients' DISCONNECTs before it stops.
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.server().getConnectionCount() == 0);
+        }
+    }
+
+    @Test
+    void aBrokerThatCellHubStopsIsNotStartedAgain() throws Exception {
+        int port = FreePort.find();
+        RestartingBroker broker = RestartingBroker.start(starter(port, "cellhub-stopped-broker"));
+
+        broker.close();
+
+        Thread.sleep(RestartingBroker.FIRST_DELAY.multipliedBy(3).toMillis());
+        assertThat(broker.restarts()).isZero();
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(socket.getLocalPort()).as("the port, free: nothing listens on it again").isEqualTo(port);
+        }
+    }
+
+    private static Callable<ArtemisBroker> starter(int port, String directory) {
+        Path data = ScratchSpace.directory(directory);
+        return () -> ArtemisBroker.start(EmbeddedBrokerConformanceTest.config(port), data, change -> {
+        }, activity -> {
+        });
+    }
+}
