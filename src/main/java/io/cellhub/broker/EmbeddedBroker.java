@@ -88,7 +88,8 @@ public class EmbeddedBroker {
         Gauge.builder("cellhub.broker.connections", broker, b -> b.down().isPresent() ? 0 : b.server().getConnectionCount())
                 .description("Client connections to the embedded MQTT broker").register(registry);
         Gauge.builder("cellhub.broker.memory", broker,
-                b -> b.down().isPresent() ? 0 : b.server().getPagingManager().getGlobalSize())
+                b -> b.down().isPresent() || b.server().getPagingManager() == null ? 0
+                        : b.server().getPagingManager().getGlobalSize())
                 .baseUnit("bytes")
                 .description("Memory the embedded broker's waiting messages take; beyond cellhub.broker.max-memory they "
                         + "wait on disk")

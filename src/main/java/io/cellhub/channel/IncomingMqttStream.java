@@ -23,7 +23,8 @@ import io.smallrye.reactive.messaging.health.HealthReport.HealthReportBuilder;
  * request, so what a kept session delivers at once finds demand.
  * <p>
  * A QoS 0 message that arrives while the subscriber has no demand is dropped and counted (at-most-once
- * delivery), never a reason to fail the stream. A QoS 1/2 message waits for demand instead: the HiveMQ
+ * delivery), never a reason to fail the stream; logged as a warning unless the subscriber has cancelled
+ * (CellHub stopping). A QoS 1/2 message waits for demand instead: the HiveMQ
  * client sends acknowledgements in the order the messages arrived, so one left unacknowledged would
  * hold back the PUBACK of every later message on the connection until it reconnects. The broker sends
  * no more unacknowledged QoS 1/2 messages than the connection's Receive Maximum, which bounds what
@@ -47,6 +48,7 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
     private final RateLimitedWarning droppedWithoutDemand = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
     private final Consumer<ChannelConnected> connections;
     private final AtomicBoolean connectedBefore = new AtomicBoolean();
+    private volatile boolean cancelled;
 
     IncomingMqttStream(String channel, BrokerConnection connection, BrokerConnection.Subscription subscription,
             Consumer<ChannelConnected> connections) {
@@ -87,6 +89,7 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
 
             @Override
             public void cancel() {
+                cancelled = true;
                 demand.set(0);
                 connection.disconnect();
             }
@@ -116,6 +119,12 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
     private void deliver(ReceivedPublish message) {
         if (message.qos() == 0 && demand.get() <= 0) {
             dropped.incrementAndGet();
+            if (cancelled) {
+                // CellHub is stopping: the consumer is gone, and a QoS 0 message in flight then is not a fault
+                LOG.debugf("Channel %s dropped a QoS 0 message on %s that arrived after it was cancelled", channel,
+                        message.topic());
+                return;
+            }
             droppedWithoutDemand.occurred(count -> String.format("Channel %s dropped %d QoS 0 message(s) that arrived "
                     + "while its consumer had no demand (the latest on %s)", channel, count, message.topic()));
             return;

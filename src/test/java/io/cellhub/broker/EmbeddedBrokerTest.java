@@ -69,6 +69,9 @@ class EmbeddedBrokerTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RestAssured.get("/api/topics/restartcell/temperature1")
                 .then().statusCode(200).body("number", equalTo(10.0f)));
+        DeviceClient connected = DeviceClient.v3(brokerPort, "restart-connected", true);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RestAssured.get("/api/sessions").then()
+                .body("find { it.id == 'restart-connected' }.online", equalTo(true)));
 
         broker.server().getStorageManager().criticalError(new IOException("simulated: a paged file could not be read"));
 
@@ -80,6 +83,9 @@ class EmbeddedBrokerTest {
         RestAssured.get("/q/health/live").then().statusCode(200);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(200));
         assertThat(restarts()).isEqualTo(restartsBefore + 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RestAssured.get("/api/sessions").then()
+                .body("find { it.id == 'restart-connected' }.online", equalTo(false)));
+        connected.close();
 
         try (DeviceClient device = DeviceClient.v3(brokerPort, "restart-cell", true)) {
             device.publish("restartcell/temperature1", "20", 1, false);
