@@ -21,9 +21,11 @@ import io.cellhub.topic.RetainedChange;
 final class ArtemisBroker implements AutoCloseable {
 
     private final EmbeddedActiveMQ embedded;
+    private final DeviceActivityReporter devices;
 
-    private ArtemisBroker(EmbeddedActiveMQ embedded) {
+    private ArtemisBroker(EmbeddedActiveMQ embedded, DeviceActivityReporter devices) {
         this.embedded = embedded;
+        this.devices = devices;
     }
 
     static ArtemisBroker start(BrokerConfig config, Path dataDir, Consumer<RetainedChange> retainedChanges,
@@ -51,11 +53,16 @@ final class ArtemisBroker implements AutoCloseable {
             embedded.stop();
             throw new IllegalStateException("its MQTT listener did not start; the log above says why");
         }
-        return new ArtemisBroker(embedded);
+        return new ArtemisBroker(embedded, devices);
     }
 
     ActiveMQServer server() {
         return embedded.getActiveMQServer();
+    }
+
+    /** Artemis stopped itself: its clients are gone, though it did not end their connections one by one. */
+    void stoppedByItself() {
+        devices.brokerStopped();
     }
 
     @Override

@@ -87,6 +87,19 @@ final class DeviceActivityReporter implements MQTTInterceptor, ActiveMQServerCon
         }
     }
 
+    /**
+     * The broker stopped by itself (a critical IO error): it does not end its connections one by one
+     * then, so every client still on it is reported gone here, once.
+     */
+    void brokerStopped() {
+        connecting.clear();
+        for (String clientId : current.keySet()) {
+            if (current.remove(clientId) != null) {
+                report(DeviceActivity.of(clientId, Kind.DISCONNECTED));
+            }
+        }
+    }
+
     private void report(DeviceActivity event) {
         if (event.device() != null) {
             activity.accept(event);

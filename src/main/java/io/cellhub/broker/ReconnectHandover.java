@@ -158,9 +158,9 @@ final class ReconnectHandover implements MQTTInterceptor, ActiveMQServerMessageP
 
     /**
      * Routing a message returns before it is in its subscribers' queues when the session's storage context
-     * has writes pending (its QoS 1 journal writes, or the session state Artemis stored at its CONNECT):
-     * the queues get it once they complete ({@link PacketOrder} keeps those completions in the session's
-     * context). So the message counts as handled once that context has completed what it had, after it.
+     * has work pending (its QoS 1 journal writes, or other storage work of the session): the queues get it
+     * once that completes ({@link PacketOrder} keeps those completions in the session's context). So the
+     * message counts as handled once that context has completed what it had, after it.
      */
     @Override
     public void afterSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue,

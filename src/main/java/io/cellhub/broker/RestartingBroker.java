@@ -102,6 +102,11 @@ final class RestartingBroker implements AutoCloseable {
                 error == null ? "no error reported" : "critical IO error: " + error,
                 stopped.getConfiguration().getJournalLocation().getParentFile(), FIRST_DELAY.toSeconds());
         schedule(broker, FIRST_DELAY);
+        try {
+            broker.stoppedByItself();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not report the embedded broker's clients as disconnected", e);
+        }
     }
 
     private void schedule(ArtemisBroker stopped, Duration delay) {
