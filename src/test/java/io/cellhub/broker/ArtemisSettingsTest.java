@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.cellhub.support.DeviceClient;
+import io.cellhub.support.FreePort;
 
 /**
  * {@link ArtemisSettings} builds Artemis's configuration through classes of Artemis's {@code impl}
@@ -44,6 +49,35 @@ class ArtemisSettingsTest {
         assertThat(everyAddress.getMaxDeliveryAttempts()).isEqualTo(-1);
         assertThat(everyAddress.isEnableMetrics()).isFalse();
         assertThat(everyAddress.isAutoCreateAddresses()).isTrue();
+        assertThat(everyAddress.getInitialQueueBufferSize()).as("Artemis's default").isNull();
+        assertThat(configuration.getAddressSettings().get("$sys.mqtt.retain.#").getInitialQueueBufferSize())
+                .isEqualTo(ArtemisSettings.RETAINED_QUEUE_BUFFER);
+    }
+
+    @Test
+    void aRetainedTopicsQueueStartsWithASmallBufferAndPagesLikeEveryOtherQueue() throws Exception {
+        int port = FreePort.find();
+        try (ArtemisBroker broker = ArtemisBroker.start(config("127.0.0.1", port), dataDir, change -> {
+        }, activity -> {
+        })) {
+            try (DeviceClient device = DeviceClient.v3(port, "buffer-device", true)) {
+                device.publish("cellbuffer/state", "on", 1, true);
+            }
+            try (DeviceClient subscriber = DeviceClient.v3(port, "buffer-subscriber", false).subscribe("cellbuffer/#", 1)) {
+                assertThat(subscriber.awaitMessage("cellbuffer/state").payload()).isEqualTo("on");
+
+                Queue retained = broker.server().locateQueue(SimpleString.of("$sys.mqtt.retain.cellbuffer.state"));
+                assertThat(retained).as("the retained topic's queue, where Artemis keeps its retained message").isNotNull();
+                assertThat(retained.getInitialQueueBufferSize()).isEqualTo(ArtemisSettings.RETAINED_QUEUE_BUFFER);
+                AddressSettings applied = broker.server().getAddressSettingsRepository().getMatch(retained.getAddress().toString());
+                assertThat(applied.getAddressFullMessagePolicy()).as("merged with the settings of every address").isEqualTo(AddressFullMessagePolicy.PAGE);
+                assertThat(applied.getMaxDeliveryAttempts()).isEqualTo(-1);
+
+                Queue subscription = broker.server().locateQueue(SimpleString.of("buffer-subscriber.cellbuffer.#"));
+                assertThat(subscription).as("the persistent subscription's queue").isNotNull();
+                assertThat(subscription.getInitialQueueBufferSize()).as("Artemis's default").isEqualTo(8192);
+            }
+        }
     }
 
     @Test
