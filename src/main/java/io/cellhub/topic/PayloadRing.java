@@ -10,11 +10,16 @@ import java.util.Arrays;
  * young collection scans. Bytes copied into a ring are neither. The array grows to hold the slots'
  * bytes and shrinks again once large payloads have left it, up to {@link #MAX_BYTES}: beyond that the
  * oldest payloads leave early (a history of 100 payloads of 16 MB each would need 1.6 GB), so the ring
- * then holds fewer than its slots. Not thread-safe: {@link TopicEntry} guards it.
+ * then holds fewer than its slots. The slots' positions, too, start few ({@link #FIRST_SLOTS}) and
+ * double as payloads arrive: most topics of a large fleet see a handful of messages, and a history of
+ * 100 slots allocated up front cost each of 100,000 topics 1.8 KB in this ring and {@link TopicEntry}.
+ * Not thread-safe: {@link TopicEntry} guards it.
  */
 final class PayloadRing {
 
     private static final int MIN_CAPACITY = 64;
+    /** The slots a ring and its topic's entry start with, before they grow toward the history's size. */
+    static final int FIRST_SLOTS = 4;
     /** The most bytes a ring holds: its array's largest power of two. */
     static final int MAX_BYTES = 1 << 30;
 
@@ -22,7 +27,8 @@ final class PayloadRing {
      * Where each slot's bytes start, as a position that only grows (wrapping as an int; the index in the
      * array is the position masked). A slot ends where the next one starts, the newest at {@code position}.
      */
-    private final int[] start;
+    private int[] start;
+    private final int slots;
     private final int maxBytes;
     private byte[] bytes = new byte[MIN_CAPACITY];
     private int position;
@@ -40,7 +46,8 @@ final class PayloadRing {
         if (Integer.bitCount(maxBytes) != 1 || maxBytes < MIN_CAPACITY) {
             throw new IllegalArgumentException("maxBytes must be a power of two of at least " + MIN_CAPACITY + ": " + maxBytes);
         }
-        this.start = new int[slots];
+        this.slots = slots;
+        this.start = new int[Math.min(slots, FIRST_SLOTS)];
         this.maxBytes = maxBytes;
     }
 
@@ -53,7 +60,11 @@ final class PayloadRing {
             throw new IllegalArgumentException("a payload of " + payload.length + " bytes exceeds the ring's " + maxBytes);
         }
         if (size == start.length) {
-            dropOldest();
+            if (start.length < slots) {
+                growSlots();
+            } else {
+                dropOldest();
+            }
         }
         while ((long) live + payload.length > maxBytes) {
             dropOldest();
@@ -90,6 +101,16 @@ final class PayloadRing {
     /** Bytes the ring holds for its payloads (for tests: it grows and shrinks with them). */
     int capacity() {
         return bytes.length;
+    }
+
+    /** Twice the slots (at most {@code slots}), the ones in use moved to the start oldest first. */
+    private void growSlots() {
+        int[] grown = new int[Math.min(slots, start.length * 2)];
+        for (int age = size - 1, at = 0; age >= 0; age--, at++) {
+            grown[at] = start[Math.floorMod(newest - age, start.length)];
+        }
+        start = grown;
+        newest = size - 1;
     }
 
     private void dropOldest() {
@@ -134,7 +155,7 @@ final class PayloadRing {
 
     @Override
     public String toString() {
-        return "PayloadRing[" + size + " of " + start.length + " slots, " + live + " of " + bytes.length + " bytes, starts "
+        return "PayloadRing[" + size + " of " + start.length + " (at most " + slots + ") slots, " + live + " of " + bytes.length + " bytes, starts "
                 + Arrays.toString(start) + "]";
     }
 }

@@ -2,6 +2,7 @@ package io.cellhub.topic;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +14,9 @@ import java.util.Optional;
  * collections (100 per topic by default), so every object it holds is copied by the collector, and a
  * message with its decodings is about ten objects against none here. With whole messages in the ring,
  * G1's young pauses in a latency run at 2,000 msg/s took 18-67 ms; with one array per entry, 3-12 ms.
- * History entries are rebuilt as messages when asked for.
+ * History entries are rebuilt as messages when asked for. The arrays start with
+ * {@link PayloadRing#FIRST_SLOTS} slots and double until they hold the history's size: the ring fills
+ * them in order until then, so growing keeps every entry where it is.
  */
 final class TopicEntry {
 
@@ -23,32 +26,43 @@ final class TopicEntry {
 
     private final int capacity;
     private final PayloadRing payloads;
-    private final long[] receivedAtSeconds;
-    private final int[] receivedAtNanos;
-    private final byte[] flags;
+    private long[] receivedAtSeconds;
+    private int[] receivedAtNanos;
+    private byte[] flags;
     /** The MQTT 5 properties of each entry; allocated only once a message with properties arrives. */
     private MessageProperties[] properties;
     private TopicMessage last;
-    private int head;
+    /** The newest entry's slot; -1 before the first message. */
+    private int head = -1;
     private long count;
 
     TopicEntry(int historySize) {
         this.capacity = Math.max(1, historySize);
         this.payloads = new PayloadRing(capacity);
-        this.receivedAtSeconds = new long[capacity];
-        this.receivedAtNanos = new int[capacity];
-        this.flags = new byte[capacity];
+        int slots = Math.min(capacity, PayloadRing.FIRST_SLOTS);
+        this.receivedAtSeconds = new long[slots];
+        this.receivedAtNanos = new int[slots];
+        this.flags = new byte[slots];
     }
 
     synchronized void add(TopicMessage message) {
-        head = (head + 1) % capacity;
+        if (head + 1 == flags.length) {
+            if (flags.length < capacity) {
+                growSlots();
+                head++;
+            } else {
+                head = 0;
+            }
+        } else {
+            head++;
+        }
         payloads.add(message.payload().bytes());
         receivedAtSeconds[head] = message.receivedAt().getEpochSecond();
         receivedAtNanos[head] = message.receivedAt().getNano();
         flags[head] = flags(message);
         if (properties != null || !message.properties().isEmpty()) {
             if (properties == null) {
-                properties = new MessageProperties[capacity];
+                properties = new MessageProperties[flags.length];
             }
             properties[head] = message.properties().isEmpty() ? null : message.properties();
         }
@@ -88,7 +102,7 @@ final class TopicEntry {
         int size = payloads.size();
         List<TopicMessage> history = new ArrayList<>(size);
         for (int i = size - 1; i > 0; i--) {
-            int slot = Math.floorMod(head - i, capacity);
+            int slot = Math.floorMod(head - i, flags.length);
             byte f = flags[slot];
             history.add(new TopicMessage(last.topic(), Payload.adopt(payloads.get(i)), f & QOS_BITS, (f & RETAINED) != 0,
                     Instant.ofEpochSecond(receivedAtSeconds[slot], receivedAtNanos[slot]), (f & REPLAYED) != 0,
@@ -98,6 +112,22 @@ final class TopicEntry {
             history.add(last);
         }
         return history;
+    }
+
+    /** Reached only before the ring first wraps: the entries sit in slots 0 to {@code head}, in order. */
+    private void growSlots() {
+        int slots = Math.min(capacity, flags.length * 2);
+        receivedAtSeconds = Arrays.copyOf(receivedAtSeconds, slots);
+        receivedAtNanos = Arrays.copyOf(receivedAtNanos, slots);
+        flags = Arrays.copyOf(flags, slots);
+        if (properties != null) {
+            properties = Arrays.copyOf(properties, slots);
+        }
+    }
+
+    /** Slots the entry holds arrays for (for tests: they grow with the messages, up to the history's size). */
+    synchronized int slots() {
+        return flags.length;
     }
 
     private static byte flags(TopicMessage message) {

@@ -112,6 +112,33 @@ class PayloadRingTest {
         }
     }
 
+    /** Slots that grow while the byte limit lets payloads leave early, so the ring wraps before it grows. */
+    @Test
+    void atItsByteLimitGivesBackWhatAQueueBoundedInSlotsAndBytesWouldHold() {
+        Random random = new Random(7);
+        for (int slots : new int[] { 3, 9, 100 }) {
+            PayloadRing ring = new PayloadRing(slots, 4096);
+            Deque<byte[]> expected = new ArrayDeque<>();
+            int bytes = 0;
+            for (int n = 0; n < 5_000; n++) {
+                byte[] payload = new byte[random.nextInt(8) == 0 ? random.nextInt(4096) : random.nextInt(30)];
+                random.nextBytes(payload);
+                ring.add(payload);
+                expected.addFirst(payload);
+                bytes += payload.length;
+                while (expected.size() > slots || bytes > 4096) {
+                    bytes -= expected.removeLast().length;
+                }
+                assertThat(ring.size()).as("%d slots, after %d payloads (%s)", slots, n + 1, ring).isEqualTo(expected.size());
+                Iterator<byte[]> newestFirst = expected.iterator();
+                for (int age = 0; age < ring.size(); age++) {
+                    assertThat(ring.get(age)).as("%d slots, after %d payloads, age %d (%s)", slots, n + 1, age, ring)
+                            .isEqualTo(newestFirst.next());
+                }
+            }
+        }
+    }
+
     private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
