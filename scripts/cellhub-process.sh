@@ -1,11 +1,12 @@
-# Sourced by scripts/aot-cache.sh and bench/ready.sh: one CellHub process at a time on its embedded
+# Sourced by scripts/aot-cache.sh, bench/ready.sh and bench/fleet-memory.sh: one CellHub process at a time on its embedded
 # defaults, in a scratch directory, on free loopback ports. Needs curl and python3.
 #
 #   use_scratch_dir NAME             WORK: a new temporary directory; it and the process go at exit
 #   start_cellhub JAVA APP DATA LOG [JVM options...]
 #                                    starts APP/quarkus-run.jar from APP (an AOT cache records the
-#                                    class path relative to it); sets PID, URL and STARTED (the
-#                                    launch time, seconds since the epoch)
+#                                    class path relative to it); sets PID, URL, MQTT_PORT (the
+#                                    embedded broker's) and STARTED (the launch time, seconds since
+#                                    the epoch)
 #   wait_ready                       0 once /q/health/ready answers 200; 1 if the process ended or
 #                                    60 s passed (the log's tail goes to stderr)
 #   stop_cellhub
@@ -19,13 +20,13 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 start_cellhub() {
-  local java=$1 app=$2 data=$3 http mqtt
+  local java=$1 app=$2 data=$3 http
   CELLHUB_LOG=$4
   shift 4
-  http=$(free_port) mqtt=$(free_port)
+  http=$(free_port) MQTT_PORT=$(free_port)
   URL=http://127.0.0.1:$http
   STARTED=$(date +%s.%N)
-  (cd "$app" && CELLHUB_DATA_DIR=$data QUARKUS_HTTP_PORT=$http CELLHUB_BROKER_PORT=$mqtt \
+  (cd "$app" && CELLHUB_DATA_DIR=$data QUARKUS_HTTP_PORT=$http CELLHUB_BROKER_PORT=$MQTT_PORT \
     exec "$java" "$@" -jar quarkus-run.jar) >> "$CELLHUB_LOG" 2>&1 &
   PID=$!
 }
