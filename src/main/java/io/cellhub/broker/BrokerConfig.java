@@ -1,6 +1,7 @@
 package io.cellhub.broker;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -39,6 +40,13 @@ public interface BrokerConfig {
      */
     @WithDefault("67108864")
     long maxMemory();
+
+    /**
+     * How long CellHub waits for the embedded broker to stop when CellHub stops. Beyond it CellHub stops
+     * without waiting (the broker recovers its files at the next start, as after a crash).
+     */
+    @WithDefault("10s")
+    Duration stopTimeout();
 
     /** Let clients connect without credentials to the embedded broker. */
     @WithDefault("true")

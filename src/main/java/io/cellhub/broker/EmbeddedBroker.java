@@ -70,7 +70,7 @@ public class EmbeddedBroker {
                         config.host());
             }
             RestartingBroker broker = RestartingBroker.start(
-                    () -> ArtemisBroker.start(config, dataDir, retainedChanges::fire, deviceActivity::fire));
+                    () -> ArtemisBroker.start(config, dataDir, retainedChanges::fire, deviceActivity::fire), config.stopTimeout());
             ActiveMQServer server = broker.server();
             running.set(broker);
             registerMetrics(broker);
@@ -140,8 +140,7 @@ public class EmbeddedBroker {
     static void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Destroyed(ApplicationScoped.class) Object event)
             throws Exception {
         RestartingBroker broker = running.getAndSet(null);
-        if (broker != null) {
-            broker.close();
+        if (broker != null && broker.stop()) {
             LOG.info("Embedded MQTT broker stopped");
         }
     }

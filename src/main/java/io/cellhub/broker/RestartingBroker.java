@@ -3,9 +3,12 @@ package io.cellhub.broker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,6 +28,12 @@ import org.jboss.logging.Logger;
  * It learns of the stop through Artemis's public {@link ActivateCallback} (called at the end of every
  * stop) and of its cause through an {@link org.apache.activemq.artemis.core.io.IOCriticalErrorListener};
  * a stop CellHub asked for ({@link #close}) is not restarted.
+ * <p>
+ * That stop is bounded ({@code cellhub.broker.stop-timeout}): Artemis's page cleanup can hold an address's
+ * paging store for minutes after heavy paging (closing thousands of page files, each with an fsync), and
+ * its stop waits for it. CellHub then stops without the broker, as after a crash, which Artemis's journal
+ * recovers from at the next start; otherwise the process would outlive its SIGTERM, and the embedded
+ * PostgreSQL, stopped after the broker, would be left running.
  */
 final class RestartingBroker implements AutoCloseable {
 
@@ -34,6 +43,7 @@ final class RestartingBroker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RestartingBroker.class);
 
     private final Callable<ArtemisBroker> starter;
+    private final Duration stopTimeout;
     private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "cellhub-broker-restart");
         thread.setDaemon(true);
@@ -45,13 +55,17 @@ final class RestartingBroker implements AutoCloseable {
     private volatile String down;
     private volatile boolean closed;
 
-    private RestartingBroker(Callable<ArtemisBroker> starter) {
+    private RestartingBroker(Callable<ArtemisBroker> starter, Duration stopTimeout) {
         this.starter = starter;
+        this.stopTimeout = stopTimeout;
     }
 
-    /** Starts the broker with {@code starter}, and again with it whenever the broker stops by itself. */
-    static RestartingBroker start(Callable<ArtemisBroker> starter) throws Exception {
-        RestartingBroker broker = new RestartingBroker(starter);
+    /**
+     * Starts the broker with {@code starter}, and again with it whenever the broker stops by itself;
+     * {@link #close} waits at most {@code stopTimeout} for it to stop.
+     */
+    static RestartingBroker start(Callable<ArtemisBroker> starter, Duration stopTimeout) throws Exception {
+        RestartingBroker broker = new RestartingBroker(starter, stopTimeout);
         broker.watch(starter.call());
         return broker;
     }
@@ -150,12 +164,40 @@ final class RestartingBroker implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws Exception {
+    /**
+     * Stops the broker, waiting at most the stop timeout for it.
+     *
+     * @return false when the broker was still stopping at the timeout: it goes on in a daemon thread
+     */
+    boolean stop() throws Exception {
         synchronized (this) {
             closed = true;
         }
         restarter.shutdownNow();
-        running.get().close();
+        ArtemisBroker broker = running.get();
+        FutureTask<Void> stopping = new FutureTask<>(() -> {
+            broker.close();
+            return null;
+        });
+        Thread stopper = new Thread(stopping, "cellhub-broker-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopping.get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            LOG.warnf("The embedded MQTT broker did not stop within %d s (cellhub.broker.stop-timeout): Artemis is still "
+                    + "busy, most often cleaning up paged messages in %s. CellHub stops without waiting for it; the broker "
+                    + "recovers its journal and paging files at the next start, as after a crash.", stopTimeout.toSeconds(),
+                    broker.server().getConfiguration().getPagingLocation());
+            return false;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
     }
 }

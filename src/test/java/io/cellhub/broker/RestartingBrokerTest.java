@@ -1,6 +1,7 @@
 package io.cellhub.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -9,9 +10,11 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ServerSession;
 import org.junit.jupiter.api.Test;
 
 import io.cellhub.support.DeviceClient;
@@ -25,10 +28,12 @@ import io.cellhub.support.ScratchSpace;
  */
 class RestartingBrokerTest {
 
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
     @Test
     void aBrokerThatStopsOnACriticalIoErrorRunsAgainWithItsRetainedMessagesAndSessions() throws Exception {
         int port = FreePort.find();
-        try (RestartingBroker broker = RestartingBroker.start(starter(port, "cellhub-restarting-broker"))) {
+        try (RestartingBroker broker = RestartingBroker.start(starter(port, "cellhub-restarting-broker"), STOP_TIMEOUT)) {
             try (DeviceClient device = DeviceClient.v3(port, "restart-device", true)) {
                 device.publish("cellrestart/state", "on", 1, true);
             }
@@ -68,7 +73,7 @@ class RestartingBrokerTest {
     @Test
     void aBrokerThatCellHubStopsIsNotStartedAgain() throws Exception {
         int port = FreePort.find();
-        RestartingBroker broker = RestartingBroker.start(starter(port, "cellhub-stopped-broker"));
+        RestartingBroker broker = RestartingBroker.start(starter(port, "cellhub-stopped-broker"), STOP_TIMEOUT);
 
         broker.close();
 
@@ -77,6 +82,45 @@ class RestartingBrokerTest {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(socket.getLocalPort()).as("the port, free: nothing listens on it again").isEqualTo(port);
         }
+    }
+
+    /**
+     * Artemis's stop closes every session under the session's lock; a page cleanup that holds an address
+     * for minutes holds a publishing session's lock with it. Here the test holds that lock.
+     */
+    @Test
+    void aBrokerWhoseStopHangsIsLeftToFinishOnItsOwnAfterTheStopTimeout() throws Exception {
+        int port = FreePort.find();
+        RestartingBroker broker = RestartingBroker.start(starter(port, "cellhub-hanging-stop-broker"), Duration.ofSeconds(1));
+        ActiveMQServer server = broker.server();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (DeviceClient device = DeviceClient.v3(port, "hanging-stop-device", true)) {
+            ServerSession session = server.getSessions().iterator().next();
+            Thread holder = new Thread(() -> {
+                synchronized (session) {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            holder.start();
+            held.await();
+
+            // Without the timeout, stop() would wait for the lock this test releases only after it.
+            boolean stopped = assertTimeoutPreemptively(Duration.ofSeconds(60), broker::stop);
+
+            assertThat(stopped).as("stop() gave up waiting").isFalse();
+            assertThat(server.getState()).as("Artemis, still stopping").isNotEqualTo(ActiveMQServer.SERVER_STATE.STOPPED);
+            assertThat(broker.restarts()).isZero();
+        } finally {
+            release.countDown();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.getState() == ActiveMQServer.SERVER_STATE.STOPPED);
+        assertThat(broker.restarts()).as("a stop CellHub asked for, finished late: not restarted").isZero();
     }
 
     private static Callable<ArtemisBroker> starter(int port, String directory) {

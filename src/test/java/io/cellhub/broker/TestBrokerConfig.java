@@ -1,6 +1,7 @@
 package io.cellhub.broker;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The embedded broker's settings for tests: CellHub's defaults on a given address. */
@@ -35,6 +36,11 @@ final class TestBrokerConfig {
             @Override
             public long maxMemory() {
                 return 64L * 1024 * 1024;
+            }
+
+            @Override
+            public Duration stopTimeout() {
+                return Duration.ofSeconds(10);
             }
 
             @Override
