@@ -35,8 +35,9 @@ final class ArtemisSettings {
      * The slots of a retained message's queue's intake buffer. Artemis starts every queue's buffer with
      * 8,192 slots (32 KB of heap), and a retained topic's queue never holds more than one message: with
      * 33,300 retained topics among 100,000 the live heap was 3,147 MB with Artemis's size and 2,087 MB
-     * with this one ({@code bench/fleet-memory.sh}; docs/PERFORMANCE.md, "The embedded broker at fleet scale"). The buffer links another chunk
-     * of this size if it ever needs one. Subscriptions' queues keep Artemis's size.
+     * with this one ({@code bench/fleet-memory.sh}; docs/PERFORMANCE.md, "The embedded broker at fleet
+     * scale"). The buffer links another chunk of this size if it ever needs one. Subscriptions' queues
+     * keep Artemis's size.
      */
     static final int RETAINED_QUEUE_BUFFER = 16;
 

@@ -155,7 +155,7 @@ final class PayloadRing {
 
     @Override
     public String toString() {
-        return "PayloadRing[" + size + " of " + start.length + " (at most " + slots + ") slots, " + live + " of " + bytes.length + " bytes, starts "
-                + Arrays.toString(start) + "]";
+        return "PayloadRing[" + size + " of " + start.length + " (at most " + slots + ") slots, " + live + " of "
+                + bytes.length + " bytes, starts " + Arrays.toString(start) + "]";
     }
 }

@@ -46,16 +46,10 @@ final class TopicEntry {
     }
 
     synchronized void add(TopicMessage message) {
-        if (head + 1 == flags.length) {
-            if (flags.length < capacity) {
-                growSlots();
-                head++;
-            } else {
-                head = 0;
-            }
-        } else {
-            head++;
+        if (head + 1 == flags.length && flags.length < capacity) {
+            growSlots();
         }
+        head = head + 1 == flags.length ? 0 : head + 1;
         payloads.add(message.payload().bytes());
         receivedAtSeconds[head] = message.receivedAt().getEpochSecond();
         receivedAtNanos[head] = message.receivedAt().getNano();
