@@ -51,8 +51,6 @@ import io.cellhub.topic.TopicMessage;
 final class IngestSession {
 
     private static final Logger LOG = Logger.getLogger(IngestSession.class);
-    /** How long messages at the start of a resumed session are held at most when no more come. */
-    private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /**
      * A message as it arrived: {@code confirmed} for QoS 1/2 (acknowledged with {@code ack}), on the
@@ -88,7 +86,6 @@ final class IngestSession {
     private long writingConnection;
     private Redeliveries redeliveries;
     private final List<Received> held = new ArrayList<>();
-    private long heldSince;
     private Thread writer;
 
     IngestSession(int space, String filter, ClusterMode mode, CellKeys keys, MqttSettings broker, IngestConfig ingest,
@@ -181,7 +178,12 @@ final class IngestSession {
                 // set before a new session's first message is queued: its retained rule inputs are written before it
                 writeRetainedInputs(producer);
                 if (first == null) {
-                    if (!held.isEmpty() && System.nanoTime() - heldSince > HOLD_NANOS) {
+                    if (!held.isEmpty() && redeliveries.silent(System.nanoTime())) {
+                        if (redeliveries.matching()) {
+                            LOG.infof("Ingest space %d: the %d message(s) at the start of the resumed session match the "
+                                    + "ledger without reaching its end, and no more came for %d s: the ones after the last "
+                                    + "complete match are taken for new", space, held.size(), Redeliveries.SILENCE.toSeconds());
+                        }
                         settleHeld(producer, redeliveries.decide()); // nothing more came: what was held is decided
                     }
                     continue;
@@ -250,11 +252,8 @@ final class IngestSession {
 
     /** Holds a message at the start of a resumed session until {@link Redeliveries} says whether it was written already. */
     private void hold(KafkaProducer<String, byte[]> producer, Received received) {
-        if (held.isEmpty()) {
-            heldSince = System.nanoTime();
-        }
         held.add(received);
-        int written = redeliveries.offer(checksum(received.message()));
+        int written = redeliveries.offer(checksum(received.message()), System.nanoTime());
         if (written != Redeliveries.UNDECIDED) {
             settleHeld(producer, written);
         }

@@ -1,5 +1,6 @@
 package io.cellhub.cluster;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -20,11 +21,19 @@ final class Redeliveries {
 
     /** Still undecided: hold the message and offer the next one. */
     static final int UNDECIDED = -1;
+    /**
+     * How long the held messages stay undecided when no more come. A resend still under way must not be
+     * cut short: the rest of it would be written a second time (thousands of messages after a takeover).
+     * So this is a silence since the last message, longer than the pauses of a loaded replica (a full
+     * collection, a starved core); it delays only messages that happen to repeat the ledger's last ones.
+     */
+    static final Duration SILENCE = Duration.ofSeconds(2);
 
     private final IngestLedger ledger;
     private int[] candidates;
     private int held;
     private int longestTail;
+    private long lastOffer;
 
     Redeliveries(IngestLedger ledger) {
         this.ledger = ledger;
@@ -34,8 +43,11 @@ final class Redeliveries {
      * Offers the next message's checksum ({@link IngestLedger#checksum}). Returns {@link #UNDECIDED}, or
      * how many of the messages offered so far (the first ones) are redeliveries of written messages:
      * then every offered message is decided and the rest are new.
+     *
+     * @param nanoTime when the message was taken ({@link System#nanoTime()}), for {@link #silent}
      */
-    int offer(int checksum) {
+    int offer(int checksum, long nanoTime) {
+        lastOffer = nanoTime;
         if (held == 0) {
             int[] starts = new int[ledger.size()];
             int count = 0;
@@ -70,6 +82,16 @@ final class Redeliveries {
     /** Decides without more messages (none came for a while, or a QoS 0 one did): how many offered ones are written ones. */
     int decide() {
         return longestTail;
+    }
+
+    /** Whether messages are held and none came for {@link #SILENCE}: then {@link #decide()}. */
+    boolean silent(long nanoTime) {
+        return held > 0 && nanoTime - lastOffer > SILENCE.toNanos();
+    }
+
+    /** Whether the held messages still match a part of the ledger that does not reach its end. */
+    boolean matching() {
+        return candidates != null && candidates.length > 0;
     }
 
     /** Messages offered and not yet decided. */
