@@ -1,11 +1,11 @@
 package io.cellhub.cluster;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,7 +17,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -34,8 +36,8 @@ import io.cellhub.topic.RateLimitedWarning;
  * <p>
  * So a record is published at least once: what a replica published but had not committed when it
  * died is published again by the next one. At most {@code cellhub.cluster.egress.max-in-flight}
- * records are published and uncommitted at a time (the consumer pauses at that many), which bounds
- * those duplicates; the next owner counts the records in that range
+ * records are published and not yet committed at a time (the consumer pauses at that many; a record
+ * counts until Kafka confirms a commit past it, see {@link EgressPartition}), which bounds those duplicates; the next owner counts the records in that range
  * ({@code cellhub_cluster_egress_replayed_total}), an upper bound of the duplicates. For a chain's output among them it
  * first tells the chain's partition ({@link ControlRecords#republished}), so the duplicate's echo does
  * not step the chain twice.
@@ -47,24 +49,11 @@ final class Egress {
     private record Done(TopicPartition partition, long offset, int generation, Throwable failure) {
     }
 
-    /** One owned partition: its records in flight, in offset order, and up to where all are done. */
-    private static final class Owned {
-        final ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {offset, done 0/1}
-        final int generation;
-        long committable = -1;
-        long committed = -1;
-        long replayEnd;
-
-        Owned(int generation) {
-            this.generation = generation;
-        }
-    }
-
     private final ClusterMode mode;
     private final MqttPublisher publisher;
     private final ControlRecords control;
     private final ClusterMetrics metrics;
-    private final Map<TopicPartition, Owned> owned = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, EgressPartition> owned = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
     private final RateLimitedWarning failures = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
     private volatile boolean running;
@@ -97,9 +86,7 @@ final class Egress {
 
     /** The output partitions this replica publishes now. */
     Set<Integer> partitions() {
-        Set<Integer> partitions = new TreeSet<>();
-        owned.keySet().forEach(partition -> partitions.add(partition.partition()));
-        return partitions;
+        return partitionNumbers(owned.keySet());
     }
 
     private void run() {
@@ -147,16 +134,12 @@ final class Egress {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
         for (TopicPartition partition : partitions) {
-            Owned state = new Owned(++generations);
             OffsetAndMetadata at = committed.get(partition);
             long start = at == null ? consumer.position(partition) : at.offset();
-            state.committable = start;
-            state.committed = start;
-            state.replayEnd = ends.getOrDefault(partition, start);
-            owned.put(partition, state);
             // the replica before published at most max-in-flight records beyond its last commit
-            state.replayEnd = Math.min(state.replayEnd, start + mode.config().egress().maxInFlight());
-            long replay = Math.max(0, state.replayEnd - start);
+            long replayEnd = Math.min(ends.getOrDefault(partition, start), start + mode.config().egress().maxInFlight());
+            owned.put(partition, new EgressPartition(++generations, start, replayEnd));
+            long replay = Math.max(0, replayEnd - start);
             if (replay > 0) {
                 metrics.replayed(replay);
                 LOG.infof("Egress took over output partition %d at offset %d: the next %d output(s) may have been published by "
@@ -169,7 +152,7 @@ final class Egress {
     private void revoked(Collection<TopicPartition> partitions) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline && partitions.stream().map(owned::get)
-                .anyMatch(state -> state != null && state.inFlight.stream().anyMatch(entry -> entry[1] == 0))) {
+                .anyMatch(state -> state != null && state.awaitingAcknowledgement())) {
             settle();
             sleep(5);
         }
@@ -181,30 +164,28 @@ final class Egress {
 
     private void publish(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        Owned state = owned.get(partition);
+        EgressPartition state = owned.get(partition);
         if (state == null) {
             return;
         }
         OutgoingMessage out = MqttRecords.output(record.headers(), record.value());
-        long[] entry = { record.offset(), 0 };
-        state.inFlight.add(entry);
+        state.published(record.offset(), out == null);
         inFlight++;
         if (out == null) {
-            entry[1] = 1;
             return;
         }
         String echoId = MqttRecords.text(record.headers(), MqttRecords.ECHO_ID);
-        if (echoId != null && record.offset() < state.replayEnd) {
+        if (echoId != null && record.offset() < state.replayEnd()) {
             announce(record, out, echoId);
         }
-        int generation = state.generation;
+        int generation = state.generation();
         try {
             publisher.forward(out).whenComplete((ok, failure) -> done.add(new Done(partition, record.offset(), generation,
                     failure)));
         } catch (PublishRejectedException invalid) {
             LOG.warnf("Egress dropped output %s of partition %d at offset %d: %s", out.topic(), record.partition(),
                     record.offset(), invalid.getMessage());
-            entry[1] = 1;
+            state.acknowledged(record.offset());
         }
     }
 
@@ -224,8 +205,8 @@ final class Egress {
     private void settle() {
         Done next;
         while ((next = done.poll()) != null) {
-            Owned state = owned.get(next.partition());
-            if (state == null || state.generation != next.generation()) {
+            EgressPartition state = owned.get(next.partition());
+            if (state == null || state.generation() != next.generation()) {
                 continue;
             }
             if (next.failure() != null) {
@@ -235,35 +216,24 @@ final class Egress {
                 retryFrom(next.partition(), state);
                 continue;
             }
-            for (long[] entry : state.inFlight) {
-                if (entry[0] == next.offset()) {
-                    entry[1] = 1;
-                    metrics.published();
-                    break;
-                }
+            if (state.acknowledged(next.offset())) {
+                metrics.published();
             }
         }
-        for (Owned state : owned.values()) {
-            for (long[] entry : state.inFlight) {
-                if (entry[1] == 0) {
-                    break;
-                }
-                state.committable = Math.max(state.committable, entry[0] + 1);
-            }
-        }
+        owned.values().forEach(EgressPartition::advance);
     }
 
-    private void retryFrom(TopicPartition partition, Owned failed) {
-        Owned fresh = new Owned(++generations);
-        fresh.committable = failed.committable;
-        fresh.committed = failed.committed;
-        fresh.replayEnd = failed.replayEnd;
-        owned.put(partition, fresh);
+    private void retryFrom(TopicPartition partition, EgressPartition failed) {
+        owned.put(partition, failed.retry(++generations));
         recount();
-        consumer.seek(partition, failed.committable);
+        consumer.seek(partition, failed.committable());
         sleep(500);
     }
 
+    /**
+     * Commits what the broker acknowledged: every {@code commit-interval} asynchronously, or now and
+     * waiting (a partition is revoked, the egress stops). Records leave the window only when Kafka confirms.
+     */
     private void commitIfDue(boolean now) {
         long time = System.nanoTime();
         if (!now && time - lastCommit < mode.config().egress().commitInterval().toNanos()) {
@@ -272,30 +242,57 @@ final class Egress {
         lastCommit = time;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         owned.forEach((partition, state) -> {
-            if (state.committable > state.committed) {
-                offsets.put(partition, new OffsetAndMetadata(state.committable));
-                state.committed = state.committable;
+            long offset = state.toCommit(now);
+            if (offset >= 0) {
+                offsets.put(partition, new OffsetAndMetadata(offset));
             }
         });
         if (offsets.isEmpty()) {
             return;
         }
-        // what is committed leaves the window: the window bounds published-and-uncommitted records
-        owned.forEach((partition, state) -> {
-            while (!state.inFlight.isEmpty() && state.inFlight.peek()[0] < state.committed) {
-                state.inFlight.poll();
-                inFlight--;
-            }
-        });
-        if (now) {
-            consumer.commitSync(offsets, Duration.ofSeconds(5));
-        } else {
+        if (!now) {
+            // the callback runs on this thread, in a later poll or commit
             consumer.commitAsync(offsets, (committed, failure) -> {
-                if (failure != null) {
-                    LOG.debugf("Egress commit failed (the next one covers it): %s", failure.getMessage());
+                if (failure == null) {
+                    confirmed(offsets);
+                } else {
+                    refused(offsets);
+                    LOG.debugf("Egress commit refused (the next one asks again): %s", failure.getMessage());
                 }
             });
+            return;
         }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(5));
+            confirmed(offsets);
+        } catch (WakeupException | InterruptException stopping) {
+            refused(offsets);
+            throw stopping;
+        } catch (KafkaException e) {
+            refused(offsets);
+            LOG.warnf("Egress could not commit output partitions %s (%s): their next owner publishes again what this replica "
+                    + "published since its last commit, at most %d outputs", partitionNumbers(offsets.keySet()),
+                    e.getMessage(), mode.config().egress().maxInFlight());
+        }
+    }
+
+    private void confirmed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> {
+            EgressPartition state = owned.get(partition);
+            if (state != null) {
+                inFlight -= state.confirmed(offset.offset());
+            }
+        });
+    }
+
+    private void refused(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.keySet().stream().map(owned::get).filter(Objects::nonNull).forEach(EgressPartition::refused);
+    }
+
+    private static Set<Integer> partitionNumbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new TreeSet<>();
+        partitions.forEach(partition -> numbers.add(partition.partition()));
+        return numbers;
     }
 
     /** Records a poll returns at most: a tenth of the window, so that a poll never takes the window past its size. */
@@ -316,7 +313,7 @@ final class Egress {
     }
 
     private void recount() {
-        inFlight = owned.values().stream().mapToInt(state -> state.inFlight.size()).sum();
+        inFlight = owned.values().stream().mapToInt(EgressPartition::size).sum();
     }
 
     private static void sleep(long millis) {
