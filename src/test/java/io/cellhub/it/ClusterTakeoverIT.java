@@ -440,7 +440,8 @@ class ClusterTakeoverIT {
     }
 
     private JsonNode status() throws Exception {
-        return JSON.readTree(replicas.get("replica-1").get("/api/status")).get("cluster");
+        // what it owns is not under test here: a replica starved of CPU before the kill gets longer than the default 10 s
+        return JSON.readTree(replicas.get("replica-1").get("/api/status", Duration.ofSeconds(30))).get("cluster");
     }
 
     /**
