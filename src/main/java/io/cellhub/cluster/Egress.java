@@ -37,10 +37,11 @@ import io.cellhub.topic.RateLimitedWarning;
  * So a record is published at least once: what a replica published but had not committed when it
  * died is published again by the next one. At most {@code cellhub.cluster.egress.max-in-flight}
  * records are published and not yet committed at a time (the consumer pauses at that many; a record
- * counts until Kafka confirms a commit past it, see {@link EgressPartition}), which bounds those duplicates; the next owner counts the records in that range
- * ({@code cellhub_cluster_egress_replayed_total}), an upper bound of the duplicates. For a chain's output among them it
- * first tells the chain's partition ({@link ControlRecords#republished}), so the duplicate's echo does
- * not step the chain twice.
+ * counts until Kafka confirms a commit past it, see {@link EgressPartition}), which bounds those
+ * duplicates; the next owner counts the records in that range
+ * ({@code cellhub_cluster_egress_replayed_total}), an upper bound of the duplicates. For a chain's
+ * output among them it first tells the chain's partition ({@link ControlRecords#republished}), so the
+ * duplicate's echo does not step the chain twice.
  */
 final class Egress {
 
