@@ -1,6 +1,7 @@
 package io.cellhub.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +98,8 @@ class ClientChannelTest {
                     assertThat(type).as("PUBACK").isEqualTo(0x40);
                     assertThat(((rest[0] & 0xff) << 8) | (rest[1] & 0xff)).as("packet id of PUBACK %d", id).isEqualTo(id);
                 }
+                // the PUBACKs can reach the device before the callbacks have handed on the last messages: wait for those
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= burst);
                 assertThat(received).hasSize(burst);
             } finally {
                 client.disconnect();
