@@ -24,6 +24,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+. "$ROOT/bench/common.sh"
 COMMAND="bench/run.sh $*"
 
 SMOKE=false JFR=false KEEP=false WITH_C=true WITH_PAHO=true WITH_NODERED=true REFERENCES=true C_GENERATOR=true
@@ -303,30 +304,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port() { # port seconds
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 # --- the broker --------------------------------------------------------------------------------
 MQTT_PORT=$(free_port)
-cat > "$WORK/mosquitto.conf" <<EOF
-listener $MQTT_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-set_tcp_nodelay true
-max_queued_messages 0
-max_inflight_messages 1000
-log_type error
-log_type warning
-EOF
+mosquitto_conf "$MQTT_PORT" > "$WORK/mosquitto.conf"
 # Started under a name of its own: scripts that clean up with `pkill -x mosquitto` (.ci/run does) must
 # not take this broker down in the middle of a run on a shared machine.
 ln -s "$MOSQUITTO" "$WORK/bench-mosquitto"
@@ -335,10 +315,6 @@ MOSQ_PID=$!
 PIDS+=("$MOSQ_PID")
 wait_port "$MQTT_PORT" 10 || { echo "Mosquitto did not start" >&2; cat "$WORK/mosquitto.log" >&2; exit 1; }
 
-# CPU time (user + system, in clock ticks) a process has used so far; 0 when there is none.
-cpu_ticks() { # pid
-  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
-}
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 PROC_PID="" # the processor under test (C or CellHub), when there is one
 BASE=0

@@ -1,6 +1,7 @@
 package io.cellhub.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,9 @@ import io.cellhub.support.ScratchSpace;
 /**
  * Keeps the benchmark from rotting: {@code bench/run.sh --smoke --rounds 2} against the packaged jar
  * (every scenario with tiny N, twice) must finish and print the table of the medians with a row for
- * every scenario, and CellHub's line for each round. No figure, not even lost messages, is checked:
- * timings belong to the benchmark, never to the test suite. The only clock here is a hang guard.
+ * every scenario, and CellHub's line for each round; {@code bench/compare.sh --smoke} with the packaged
+ * jar as both builds must print its table. No figure, not even lost messages, is checked: timings
+ * belong to the benchmark, never to the test suite. The only clock here is a hang guard.
  */
 class BenchSmokeIT {
 
@@ -58,6 +60,32 @@ class BenchSmokeIT {
         assertThat(text).doesNotContain("printed no result", "# c did not become ready", "# chash did not become ready",
                 "# paho did not become ready",
                 "round 1 failed", "round 2 failed");
+    }
+
+    @Test
+    void theComparisonOfTwoBuildsRunsAndPrintsItsTable() throws Exception {
+        // its generator is the C one only (.ci/run installs gcc and libmosquitto-dev)
+        assumeTrue(Files.exists(Path.of("/usr/include/mosquitto.h")), "bench/compare.sh needs libmosquitto-dev");
+        Path root = Path.of("").toAbsolutePath();
+        String jar = System.getProperty("cellhub.app.jar", root.resolve("target/quarkus-app/quarkus-run.jar").toString());
+        Path output = ScratchSpace.file("bench-compare-smoke", ".txt");
+        // one setting only (the journal's settle between bursts included): the whole smoke takes two minutes
+        Process process = new ProcessBuilder("bash", root.resolve("bench/compare.sh").toString(), jar, jar, "--smoke",
+                "--qos", "1", "--journal", "on")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+        String text = read(output);
+        assertThat(finished).as("bench/compare.sh --smoke finished; its output:%n%s", text).isTrue();
+        assertThat(process.exitValue()).as("exit status; output:%n%s", text).isZero();
+        assertThat(text).contains("CellHub builds compared", "| setting ", "| cold, qos1, journal-on ",
+                "| qos1, journal-on ", "command: bench/compare.sh ").doesNotContain("printed no result");
     }
 
     private static String read(Path file) throws IOException {
