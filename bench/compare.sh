@@ -91,7 +91,7 @@ journal_settle() {
   done
 }
 
-one_start() { # build(A|B) jar qos journal start
+one_start() { # build(A|B) jar qos journal
   local label="$1:qos$3:journal-$([ "$4" = true ] && echo on || echo off)" n=$N_Q0 java_opts=()
   [ "$3" = 1 ] && n=$N_Q1
   MQTT_PORT=$(free_port) HTTP_PORT=$(free_port) BASE=0
@@ -136,8 +136,8 @@ echo "# B: $JAR_B" >&2
 for q in $QOS_LIST; do
   for j in $JOURNAL_LIST; do
     for ((s = 1; s <= STARTS; s++)); do
-      one_start A "$JAR_A" "$q" "$j" "$s"
-      one_start B "$JAR_B" "$q" "$j" "$s"
+      one_start A "$JAR_A" "$q" "$j"
+      one_start B "$JAR_B" "$q" "$j"
     done
   done
 done

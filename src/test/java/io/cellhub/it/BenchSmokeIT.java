@@ -22,28 +22,16 @@ import io.cellhub.support.ScratchSpace;
  */
 class BenchSmokeIT {
 
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+
     @Test
     void theBenchmarkRunsAndPrintsItsTable() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        Path output = ScratchSpace.file("bench-smoke", ".txt");
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bench/run.sh").toString(), "--smoke",
-                "--rounds", "2")
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("bench/run.sh").toString(), "--smoke", "--rounds", "2");
         String jar = System.getProperty("cellhub.app.jar");
         if (jar != null) {
             builder.environment().put("CELLHUB_JAR", jar);
         }
-        Process process = builder.start();
-        boolean finished = process.waitFor(15, TimeUnit.MINUTES);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-        }
-        String text = read(output);
-        assertThat(finished).as("bench/run.sh --smoke finished; its output:%n%s", text).isTrue();
-        assertThat(process.exitValue()).as("exit status; output:%n%s", text).isZero();
+        String text = outputOfSuccessfulRun(builder, "bench-smoke", 15);
         assertThat(text).contains("the median of 2 rounds");
         // The rounds' own tables come first (on standard error); the table of the medians is the last.
         String medians = text.substring(text.lastIndexOf("the median of 2 rounds"));
@@ -66,29 +54,30 @@ class BenchSmokeIT {
     void theComparisonOfTwoBuildsRunsAndPrintsItsTable() throws Exception {
         // its generator is the C one only (.ci/run installs gcc and libmosquitto-dev)
         assumeTrue(Files.exists(Path.of("/usr/include/mosquitto.h")), "bench/compare.sh needs libmosquitto-dev");
-        Path root = Path.of("").toAbsolutePath();
-        String jar = System.getProperty("cellhub.app.jar", root.resolve("target/quarkus-app/quarkus-run.jar").toString());
-        Path output = ScratchSpace.file("bench-compare-smoke", ".txt");
-        // one setting only (the journal's settle between bursts included): the whole smoke takes two minutes
-        Process process = new ProcessBuilder("bash", root.resolve("bench/compare.sh").toString(), jar, jar, "--smoke",
-                "--qos", "1", "--journal", "on")
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        boolean finished = process.waitFor(5, TimeUnit.MINUTES);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-        }
-        String text = read(output);
-        assertThat(finished).as("bench/compare.sh --smoke finished; its output:%n%s", text).isTrue();
-        assertThat(process.exitValue()).as("exit status; output:%n%s", text).isZero();
+        String jar = System.getProperty("cellhub.app.jar", ROOT.resolve("target/quarkus-app/quarkus-run.jar").toString());
+        // one setting only (the journal's settle between bursts included): about 40 s, all four take two minutes
+        String text = outputOfSuccessfulRun(new ProcessBuilder("bash", ROOT.resolve("bench/compare.sh").toString(), jar, jar,
+                "--smoke", "--qos", "1", "--journal", "on"), "bench-compare-smoke", 5);
         assertThat(text).contains("CellHub builds compared", "| setting ", "| cold, qos1, journal-on ",
                 "| qos1, journal-on ", "command: bench/compare.sh ").doesNotContain("printed no result");
     }
 
-    private static String read(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
+    /**
+     * Runs a script from the repository root, stopping it after {@code minutes} (a hang guard, not a
+     * timing), and returns its output once it finished with exit status 0.
+     */
+    private static String outputOfSuccessfulRun(ProcessBuilder builder, String name, long minutes)
+            throws IOException, InterruptedException {
+        Path output = ScratchSpace.file(name, ".txt");
+        Process process = builder.directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean finished = process.waitFor(minutes, TimeUnit.MINUTES);
+        if (!finished) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+        String text = Files.readString(output, StandardCharsets.UTF_8);
+        assertThat(finished).as("%s finished; its output:%n%s", builder.command(), text).isTrue();
+        assertThat(process.exitValue()).as("exit status; output:%n%s", text).isZero();
+        return text;
     }
 }
