@@ -133,7 +133,7 @@ final class ConfigKeys {
     }
 
     /** CellHub's {@code @ConfigMapping} interfaces, found among its compiled classes. */
-    private static List<Class<?>> cellHubMappings() {
+    static List<Class<?>> cellHubMappings() {
         Path classes;
         try {
             classes = Path.of(CellHubConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -21,13 +21,13 @@ class UserDirectoryTest {
 
     @Test
     void withoutAnOperatorOneIsCreatedOnceAndItsHashKept() throws Exception {
-        new UserDirectory(config(Map.of()), () -> dataDir);
+        new UserDirectory(config(Map.of()), new DataDir(dataDir));
         Path hashFile = dataDir.resolve("security/operator.hash");
         assertThat(hashFile).exists();
         String hash = Files.readString(hashFile);
         assertThat(hash).startsWith("pbkdf2-sha256$");
 
-        UserDirectory again = new UserDirectory(config(Map.of()), () -> dataDir);
+        UserDirectory again = new UserDirectory(config(Map.of()), new DataDir(dataDir));
         assertThat(Files.readString(hashFile)).as("the second start keeps the first password").isEqualTo(hash);
         assertThat(again.role(UserDirectory.GENERATED_OPERATOR)).contains(Role.OPERATOR);
         assertThat(again.authenticate(UserDirectory.GENERATED_OPERATOR, "guess")).isEmpty();
@@ -36,7 +36,7 @@ class UserDirectoryTest {
     @Test
     void configuredOperatorMeansNoGeneratedOne() {
         UserDirectory users = new UserDirectory(config(Map.of("ada", user(Role.OPERATOR, PasswordHash.hash("s3cret")))),
-                () -> dataDir);
+                new DataDir(dataDir));
         assertThat(dataDir.resolve("security/operator.hash")).doesNotExist();
         assertThat(users.authenticate("ada", "s3cret")).contains(Role.OPERATOR);
         assertThat(users.authenticate("ada", "S3cret")).isEmpty();
@@ -92,5 +92,13 @@ class UserDirectoryTest {
                 return CookieSecure.AUTO;
             }
         };
+    }
+
+    /** The one setting {@link UserDirectory} reads from {@link CellHubConfig}. */
+    private record DataDir(Path dataDir) implements CellHubConfig {
+        @Override
+        public boolean embeddedParts() {
+            return true;
+        }
     }
 }
