@@ -31,7 +31,7 @@ import io.smallrye.reactive.messaging.health.HealthReporter;
  * CellHub's MQTT connector, {@code cellhub-mqtt}: each channel is a {@link BrokerConnection} of its
  * own (the HiveMQ MQTT client, MQTT 5 or 3.1.1) to the broker of {@code cellhub.mqtt.*}.
  * <p>
- * Channel attributes, incoming: {@code topic} (the filter), {@code qos} (1), {@code client-id},
+ * Channel attributes, incoming: {@code topic} (the filter, or several, comma-separated), {@code qos} (1), {@code client-id},
  * {@code persistent-session} (false) with {@code session-expiry} (MQTT 5; 1 day), {@code receive-maximum}
  * (MQTT 5 flow control; 0 for the broker's choice), {@code retain-as-published} (MQTT 5; true: live
  * messages keep the RETAIN flag their publisher set, and the broker sends no retained messages when
@@ -44,7 +44,7 @@ import io.smallrye.reactive.messaging.health.HealthReporter;
 @ConnectorAttribute(name = "client-id", type = "string", direction = Direction.INCOMING_AND_OUTGOING,
         description = "MQTT client id of the channel's connection; cellhub-<channel> without it")
 @ConnectorAttribute(name = "topic", type = "string", direction = Direction.INCOMING_AND_OUTGOING,
-        description = "Incoming: the topic filter to subscribe to. Outgoing: the topic of messages that name none")
+        description = "Incoming: the topic filter to subscribe to, or several, comma-separated. Outgoing: the topic of messages that name none")
 @ConnectorAttribute(name = "qos", type = "int", direction = Direction.INCOMING_AND_OUTGOING, defaultValue = "1",
         description = "Incoming: the subscription's QoS. Outgoing: the QoS of messages that name none")
 @ConnectorAttribute(name = "health-enabled", type = "boolean", direction = Direction.INCOMING_AND_OUTGOING,
@@ -98,18 +98,20 @@ public class CellHubMqttConnector implements InboundConnector, OutboundConnector
     @Override
     public Flow.Publisher<? extends Message<?>> getPublisher(Config channel) {
         String name = name(channel);
-        String filter = channel.getOptionalValue("topic", String.class).orElse(name);
+        List<String> filters = channel.getOptionalValues("topic", String.class).orElse(List.of(name));
         String shareGroup = channel.getOptionalValue("share-group", String.class).filter(group -> !group.isBlank()).orElse(null);
         boolean retainAsPublished = channel.getOptionalValue("retain-as-published", Boolean.class).orElse(true);
-        BrokerConnection.Subscription subscription = new BrokerConnection.Subscription(
-                shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter,
-                channel.getOptionalValue("qos", Integer.class).orElse(1), retainAsPublished, !retainAsPublished);
+        int qos = channel.getOptionalValue("qos", Integer.class).orElse(1);
+        List<BrokerConnection.Subscription> subscriptions = filters.stream().map(String::strip).distinct()
+                .map(filter -> new BrokerConnection.Subscription(shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter,
+                        qos, retainAsPublished, !retainAsPublished))
+                .toList();
         BrokerConnection connection = connection(name, channel, new BrokerConnection.Options(clientId(name, channel),
                 channel.getOptionalValue("persistent-session", Boolean.class).orElse(false),
                 channel.getOptionalValue("session-expiry", Duration.class).orElse(Duration.ofDays(1)),
                 channel.getOptionalValue("receive-maximum", Integer.class).orElse(0), Optional.empty(), true));
         incoming.add(connection);
-        IncomingMqttStream stream = new IncomingMqttStream(name, connection, subscription, connected::fireAsync);
+        IncomingMqttStream stream = new IncomingMqttStream(name, connection, subscriptions, connected::fireAsync);
         if (channel.getOptionalValue("health-enabled", Boolean.class).orElse(true)) {
             reporting.add(stream);
         }

@@ -1,6 +1,7 @@
 package io.cellhub.channel;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -36,7 +37,7 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
 
     private final String channel;
     private final BrokerConnection connection;
-    private final BrokerConnection.Subscription subscription;
+    private final List<BrokerConnection.Subscription> subscriptions;
     private final AtomicReference<Flow.Subscriber<? super Message<byte[]>>> subscriber = new AtomicReference<>();
     private final AtomicLong demand = new AtomicLong();
     private final AtomicBoolean subscribed = new AtomicBoolean();
@@ -50,11 +51,11 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
     private final AtomicBoolean connectedBefore = new AtomicBoolean();
     private volatile boolean cancelled;
 
-    IncomingMqttStream(String channel, BrokerConnection connection, BrokerConnection.Subscription subscription,
+    IncomingMqttStream(String channel, BrokerConnection connection, List<BrokerConnection.Subscription> subscriptions,
             Consumer<ChannelConnected> connections) {
         this.channel = channel;
         this.connection = connection;
-        this.subscription = subscription;
+        this.subscriptions = List.copyOf(subscriptions);
         this.connections = connections;
     }
 
@@ -95,7 +96,7 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
             }
         });
         connection.onMessage(this::deliver);
-        connection.subscribe(subscription);
+        subscriptions.forEach(connection::subscribe);
         connection.onStateChange(new BrokerConnection.StateListener() {
             @Override
             public void connected(BrokerConnection.Connected connected) {
@@ -103,16 +104,22 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
                 boolean first = connectedBefore.compareAndSet(false, true);
                 LOG.infof("Channel %s connected to %s with MQTT %s as %s; %s", channel, connection.address(),
                         BrokerConnection.versionName(connected.protocolVersion()), connection.clientId(),
-                        connected.sessionPresent() ? "the broker kept its session and subscription to " + subscription.filter()
-                                : "subscribed to " + subscription.filter() + " at QoS " + subscription.qos());
+                        connected.sessionPresent()
+                                ? "the broker kept its session and the subscriptions made when it began (a session begun now "
+                                        + "subscribes to " + filters() + ")"
+                                : "subscribed to " + filters() + " at QoS " + subscriptions.get(0).qos());
                 connections.accept(new ChannelConnected(channel, connected.protocolVersion(), connected.sessionPresent(),
-                        subscription.retainAsPublished(), first));
+                        subscriptions.get(0).retainAsPublished(), first));
             }
 
             @Override
             public void disconnected(Throwable cause) {
             }
         });
+    }
+
+    private String filters() {
+        return String.join(",", subscriptions.stream().map(BrokerConnection.Subscription::filter).toList());
     }
 
     /** On the connection's network thread. */

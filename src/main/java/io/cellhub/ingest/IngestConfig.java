@@ -1,16 +1,23 @@
 package io.cellhub.ingest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 @ConfigMapping(prefix = "cellhub.ingest")
 public interface IngestConfig {
 
-    /** The MQTT topic filter CellHub subscribes to (QoS 1, persistent session). {@code $SYS} topics are always left out. */
-    String filter();
+    /**
+     * The MQTT topic filters CellHub subscribes to (QoS 1, persistent session), comma-separated; {@code #}
+     * by default. {@code $SYS} topics are always left out. Filters that leave out the rules' outputs
+     * (e.g. {@code +/temperature1,+/temperature2}) spare the broker sending CellHub its own outputs back.
+     */
+    @WithName("filter")
+    List<String> filters();
 
     /** Client id of the ingest session; stable, so the broker keeps the session while CellHub is away. */
     String clientId();

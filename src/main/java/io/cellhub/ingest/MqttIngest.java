@@ -19,7 +19,7 @@ import io.cellhub.channel.ReceivedPublish;
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.RateLimitedWarning;
-import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicFilters;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TrafficMetrics;
@@ -40,7 +40,7 @@ public class MqttIngest {
     };
 
     private final TrafficMetrics metrics;
-    private final TopicFilter filter;
+    private final TopicFilters filters;
     private final DurableLog log;
     private final IngestLimits limits;
     private final PubAcks pubAcks;
@@ -60,7 +60,7 @@ public class MqttIngest {
         this.metrics = metrics;
         this.liveness = liveness;
         this.listeners = List.copyOf(listeners);
-        this.filter = TopicFilter.parse(config.filter());
+        this.filters = TopicFilters.parse(config.filters());
         this.log = log;
         this.limits = new IngestLimits(config, maxPacketSize, metrics);
         this.pubAcks = pubAcks;
@@ -145,7 +145,7 @@ public class MqttIngest {
     private boolean accepted(ReceivedPublish mqtt) {
         String topic = mqtt.topic();
         // The size from the client's buffer: an oversized payload is never copied.
-        boolean accepted = filter.matches(topic) && limits.admit(topic, mqtt.payloadSize());
+        boolean accepted = filters.matches(topic) && limits.admit(topic, mqtt.payloadSize());
         if (!accepted) {
             pubAck(mqtt).run();
         }

@@ -14,7 +14,7 @@ import io.cellhub.broker.BrokerConfig;
 import io.cellhub.channel.ChannelConnected;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.topic.LiveTopics;
-import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicFilters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,7 +50,7 @@ public class RetainedScan {
     private final Vertx vertx;
     private final RetainedScanner scanner;
     private final LiveTopics topics;
-    private final TopicFilter filter;
+    private final TopicFilters filters;
     private final boolean embedded;
     private volatile boolean running;
     private final SerialScans serial = new SerialScans(this::scanNow);
@@ -76,7 +76,7 @@ public class RetainedScan {
         this.scanner = scanner;
         this.topics = topics;
         this.embedded = brokerConfig.embedded();
-        this.filter = TopicFilter.parse(config.filter());
+        this.filters = TopicFilters.parse(config.filters());
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
@@ -135,14 +135,14 @@ public class RetainedScan {
         }
         begun = true;
         scans.increment();
-        scanner.scan(filter).whenComplete((result, failure) -> {
+        scanner.scan(filters).whenComplete((result, failure) -> {
             if (failure == null) {
                 try {
                     result.retained().forEach(topics::recordRetained);
                     completed = true;
                     settled.fireAsync(new RetainedStateSettled(result.retained().size()));
-                    scanned.fireAsync(new RetainedScanned(filter, result.retained()));
-                    LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filter, result.source(),
+                    scanned.fireAsync(new RetainedScanned(filters, result.retained()));
+                    LOG.infof("Retained scan of '%s' on %s found %d retained message(s) in %d ms%s", filters, result.source(),
                             result.retained().size(), result.took().toMillis(),
                             result.timedOut() ? " (stopped at cellhub.ingest.scan-timeout; more may exist)" : "");
                 } finally {

@@ -3,9 +3,10 @@ package io.cellhub.retained;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import io.cellhub.channel.MqttSettings;
 import io.cellhub.ingest.IngestConfig;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicFilters;
 import io.cellhub.topic.TopicMessage;
 import io.vertx.core.Vertx;
 
@@ -52,22 +54,32 @@ public class RetainedScanner {
      * {@code cellhub.ingest.scan-timeout}; it fails when the broker cannot be reached within that time.
      */
     public CompletableFuture<Result> scan(TopicFilter filter) {
+        return scan(TopicFilters.of(filter));
+    }
+
+    /**
+     * The retained messages on topics matching any of {@code filters}, each topic once (a broker sends a
+     * message again for each overlapping subscription); otherwise as {@link #scan(TopicFilter)}.
+     */
+    public CompletableFuture<Result> scan(TopicFilters filters) {
         long startedAt = System.nanoTime();
         BrokerConnection client = new BrokerConnection(broker,
                 BrokerConnection.Options.clean("cellhub-scan-" + UUID.randomUUID().toString().substring(0, 8)).quiet());
-        ConcurrentLinkedQueue<TopicMessage> found = new ConcurrentLinkedQueue<>();
+        Map<String, TopicMessage> found = new ConcurrentHashMap<>();
         long[] lastRetained = { startedAt };
         client.onMessage(publish -> {
-            if (publish.retain() && filter.matches(publish.topic())) {
+            if (publish.retain() && filters.matches(publish.topic())) {
                 lastRetained[0] = System.nanoTime();
-                found.add(new TopicMessage(publish.topic(), Payload.adopt(publish.payload()), publish.qos(), true,
+                found.put(publish.topic(), new TopicMessage(publish.topic(), Payload.adopt(publish.payload()), publish.qos(), true,
                         Instant.now(), true, publish.properties()));
             }
             publish.acknowledge();
         });
         CompletableFuture<Result> result = new CompletableFuture<>();
         client.start()
-                .thenCompose(connected -> client.subscribe(BrokerConnection.Subscription.plain(filter.toString(), 2)))
+                .thenCompose(connected -> CompletableFuture.allOf(filters.filters().stream()
+                        .map(filter -> client.subscribe(BrokerConnection.Subscription.plain(filter.toString(), 2)))
+                        .toArray(CompletableFuture[]::new)))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((subscribed, failure) -> {
                     if (failure != null) {
@@ -83,7 +95,7 @@ public class RetainedScanner {
                         if (quiet || timedOut) {
                             vertx.cancelTimer(timer);
                             client.disconnect();
-                            result.complete(new Result(List.copyOf(found), !quiet, Duration.ofNanos(now - startedAt),
+                            result.complete(new Result(List.copyOf(found.values()), !quiet, Duration.ofNanos(now - startedAt),
                                     client.address()));
                         }
                     });

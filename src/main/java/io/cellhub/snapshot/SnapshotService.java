@@ -68,7 +68,7 @@ public class SnapshotService {
     private final MqttPublisher publisher;
     private final RetainedMirror mirror;
     private final String clientId;
-    private final String filter;
+    private final List<String> filters;
     private final ReplicaRole role;
     private volatile Instant subscribedSince = Instant.now();
 
@@ -85,7 +85,7 @@ public class SnapshotService {
         this.publisher = publisher;
         this.mirror = mirror;
         this.clientId = ingest.clientId();
-        this.filter = ingest.filter();
+        this.filters = ingest.filters();
     }
 
     public Summary take(Trigger trigger, String label) throws SQLException {
@@ -202,7 +202,7 @@ public class SnapshotService {
     }
 
     private Session session() {
-        return new Session(clientId, false, List.of(new Subscription(filter, 1)), subscribedSince, traffic.receivedCount(),
+        return new Session(clientId, false, filters.stream().map(filter -> new Subscription(filter, 1)).toList(), subscribedSince, traffic.receivedCount(),
                 traffic.publishedCount());
     }
 

@@ -117,7 +117,7 @@ class CellHubMqttConnectorTest {
     @Test
     void sourceDropsAndCountsWhatArrivesWithoutDemandAndKeepsTheStreamAlive() throws Exception {
         BrokerConnection connection = connection(settings(mosquitto.port()), "source-demand");
-        IncomingMqttStream stream = new IncomingMqttStream("in", connection, BrokerConnection.Subscription.plain("in/#", 0),
+        IncomingMqttStream stream = new IncomingMqttStream("in", connection, List.of(BrokerConnection.Subscription.plain("in/#", 0)),
                 connected -> {
                 });
         ConcurrentLinkedQueue<Message<byte[]>> received = new ConcurrentLinkedQueue<>();
@@ -163,6 +163,53 @@ class CellHubMqttConnectorTest {
     }
 
     /**
+     * A source on several filters (the ingest's {@code cellhub.ingest.filter} with a comma) subscribes to
+     * each: what any of them matches arrives, and the broker sends nothing else, such as the averages
+     * CellHub publishes itself.
+     */
+    @Test
+    void aSourceOnSeveralFiltersReceivesWhatAnyOfThemMatchesAndNothingElse() throws Exception {
+        BrokerConnection connection = connection(settings(mosquitto.port()), "source-filters");
+        IncomingMqttStream stream = new IncomingMqttStream("in", connection,
+                List.of(BrokerConnection.Subscription.plain("+/temperature1", 1), BrokerConnection.Subscription.plain("+/temperature2", 1)),
+                connected -> {
+                });
+        List<String> received = new CopyOnWriteArrayList<>();
+        stream.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Message<byte[]> item) {
+                item.getMetadata(ReceivedPublish.class).ifPresent(publish -> received.add(publish.topic()));
+                item.ack();
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        connection.start().get();
+        Thread.sleep(300); // the SUBSCRIBEs go out right after CONNACK
+        try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
+            writer.publishAcknowledged("cell1/temperature1", "20");
+            writer.publishAcknowledged("cell1/avgtemperature", "21");
+            writer.publishAcknowledged("cell1/temperature2", "22");
+            writer.publishAcknowledged("cell1/pressure", "1");
+            writer.publishAcknowledged("cell2/temperature1", "23");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 3);
+        Thread.sleep(300); // anything else the broker sent would be here by now
+        assertThat(received).containsExactly("cell1/temperature1", "cell1/temperature2", "cell2/temperature1");
+    }
+
+    /**
      * QoS 1 messages beyond the subscriber's demand wait for it instead of being dropped: dropped, they
      * would stay unacknowledged, and the client, which acknowledges in arrival order, would then hold
      * back every later PUBACK. Proved by a reconnect with the same session, which brings nothing again.
@@ -173,7 +220,7 @@ class CellHubMqttConnectorTest {
                 Optional.empty(), true);
         BrokerConnection connection = new BrokerConnection(settings(mosquitto.port()), persistent);
         connections.add(connection);
-        IncomingMqttStream stream = new IncomingMqttStream("in", connection, BrokerConnection.Subscription.plain("in/#", 1),
+        IncomingMqttStream stream = new IncomingMqttStream("in", connection, List.of(BrokerConnection.Subscription.plain("in/#", 1)),
                 connected -> {
                 });
         List<String> received = new CopyOnWriteArrayList<>();

@@ -170,8 +170,8 @@ class MqttIngestTest {
 
     private static final class Limits implements IngestConfig {
         @Override
-        public String filter() {
-            return "#";
+        public List<String> filters() {
+            return List.of("#");
         }
 
         @Override
