@@ -8,6 +8,8 @@
 # C on libmosquitto (bench/c/avg.c; once on its two inputs, once on '#' as CellHub's default ingest,
 # which reads its own averages back), Python paho-mqtt (bench/references/avg_paho.py, Debian's
 # python3-paho-mqtt) and Node-RED 4.1 (bench/references/nodered, installed from npm on first use).
+# CellHub runs on its default ingest filter '#', and once more subscribed to its two inputs only
+# (cellhub.ingest.filter=+/temperature1,+/temperature2), as the references are.
 #
 #   bench/run.sh                full run (each scenario stops by itself within a minute)
 #   bench/run.sh --smoke        every scenario with tiny N, no thresholds (CI)
@@ -119,13 +121,14 @@ print_table() { # results-file
       }
       END {
         # The systems of the job, in table order: label prefix, table row name, short name.
-        split("onehop c chash paho nodered cellhub", sys, " ")
+        split("onehop c chash paho nodered cellhub cellhubin", sys, " ")
         full["onehop"] = "one-hop ceiling (no processor)"; short["onehop"] = "one hop"
         full["c"] = "C processor, libmosquitto"; short["c"] = "C processor"
         full["chash"] = "C processor on # (like CellHub)"; short["chash"] = "C processor on #"
         full["paho"] = "Python paho-mqtt 1.6.1 processor"; short["paho"] = "paho processor"
         full["nodered"] = "Node-RED 4.1 flow"; short["nodered"] = "Node-RED flow"
         full["cellhub"] = "CellHub average"; short["cellhub"] = "CellHub"
+        full["cellhubin"] = "CellHub on its inputs (like C)"; short["cellhubin"] = "CellHub on its inputs"
         printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C", "x Node-RED"
         print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|---------|-------|------------|"
         for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row(full[sys[i]], sys[i] "-q" q, q)
@@ -161,7 +164,8 @@ print_table() { # results-file
         if (seen["journal0"]) printf "journal, QoS 0 (inputs as fast as they come; the writer sustains): %s rows/s, %s rows, receipt-to-commit lag %s ms on average, longest in the last two minutes (the warm-up included) %s s\n", v["journal0", "rows_per_s"], v["journal0", "rows"], v["journal0", "lag_mean_ms"], v["journal0", "lag_max_s"]
         for (q = 0; q <= 1; q++) {
           if (seen["rss-cellhub-q" q]) printf "CellHub QoS %d run (journal off): RSS at the end %.0f MB, peak %.0f MB (the default run command), ready %s s after start (external broker, embedded PostgreSQL); ingest held %s times\n", q, v["rss-cellhub-q" q, "rss_end_kb"] / 1024, v["rss-cellhub-q" q, "rss_kb"] / 1024, v["ready-cellhub-q" q, "ready_s"], v["holds-cellhub-q" q, "holds"]
-          for (i = 1; i in sys; i++) if (seen["rss-" sys[i] "-q" q] && sys[i] != "cellhub") \
+          if (seen["rss-cellhubin-q" q]) printf "CellHub QoS %d on its inputs: RSS at the end %.0f MB, peak %.0f MB; messages its ingest received per input %s (on the default filter #, its own averages read back: %s)\n", q, v["rss-cellhubin-q" q, "rss_end_kb"] / 1024, v["rss-cellhubin-q" q, "rss_kb"] / 1024, v["received-cellhubin-q" q, "per_input"], v["received-cellhub-q" q, "per_input"]
+          for (i = 1; i in sys; i++) if (seen["rss-" sys[i] "-q" q] && sys[i] !~ /^cellhub/) \
             printf "%s QoS %d: peak RSS %.1f MB\n", short[sys[i]], q, v["rss-" sys[i] "-q" q, "rss_kb"] / 1024
         }
         if (seen["rss-journal"]) printf "CellHub journal runs: RSS at the end %.0f MB (QoS 1) and %.0f MB (QoS 0), peak %.0f and %.0f MB, ready %s s and %s s after start; ingest held %s and %s times\n", v["rss-journal", "rss_end_kb"] / 1024, v["rss-journal0", "rss_end_kb"] / 1024, v["rss-journal", "rss_kb"] / 1024, v["rss-journal0", "rss_kb"] / 1024, v["ready-journal", "ready_s"], v["ready-journal0", "ready_s"], v["holds-journal", "holds"], v["holds-journal0", "holds"]
@@ -265,6 +269,9 @@ if [ "$ROUNDS" -gt 1 ]; then
           printf "  round %d: QoS 0 %s msgs/s (x C %s, x C on # %s, x Node-RED %s, lost %s), QoS 1 %s msgs/s (x C %s, x C on # %s, x Node-RED %s, lost %s);", r, \
             v["cellhub-q0", "msgs_per_s"], x("cellhub-q0", "c-q0"), x("cellhub-q0", "chash-q0"), x("cellhub-q0", "nodered-q0"), v["cellhub-q0", "lost"], \
             v["cellhub-q1", "msgs_per_s"], x("cellhub-q1", "c-q1"), x("cellhub-q1", "chash-q1"), x("cellhub-q1", "nodered-q1"), v["cellhub-q1", "lost"]
+          printf " on its inputs: QoS 0 %s msgs/s (x C %s, x Node-RED %s, x paho %s, lost %s), QoS 1 %s msgs/s (x C %s, x Node-RED %s, x paho %s, lost %s);", \
+            v["cellhubin-q0", "msgs_per_s"], x("cellhubin-q0", "c-q0"), x("cellhubin-q0", "nodered-q0"), x("cellhubin-q0", "paho-q0"), v["cellhubin-q0", "lost"], \
+            v["cellhubin-q1", "msgs_per_s"], x("cellhubin-q1", "c-q1"), x("cellhubin-q1", "nodered-q1"), x("cellhubin-q1", "paho-q1"), v["cellhubin-q1", "lost"]
           printf " latency p99/max QoS 0 %s/%s ms, QoS 1 %s/%s ms;", v["latency-cellhub-q0", "p99_ms"], v["latency-cellhub-q0", "max_ms"], \
             v["latency-cellhub-q1", "p99_ms"], v["latency-cellhub-q1", "max_ms"]
           printf " journal QoS 1 %s rows/s (lag %s ms on average), latency p99 with the journal QoS 0 %s ms, QoS 1 %s ms; peak RSS QoS 0/QoS 1/fan-out %.0f/%.0f/%.0f MB; ready %s s\n", \
@@ -317,11 +324,13 @@ wait_port "$MQTT_PORT" 10 || { echo "Mosquitto did not start" >&2; cat "$WORK/mo
 
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 PROC_PID="" # the processor under test (C or CellHub), when there is one
+INPUTS_SENT=0 # inputs the generator published since the processor under test started
 BASE=0
 # The broker the generator talks to and whose CPU is counted: Mosquitto, unless a scenario sets
 # BENCH_PORT and BENCH_BROKER_PID (CellHub's embedded broker: BENCH_BROKER_PID="", its CPU is CellHub's).
 bench() { # label scenario qos n rate [more generator options]
   BASE=$((BASE + 1000))
+  INPUTS_SENT=$((INPUTS_SENT + $4))
   local line broker0=0 proc0=0 port=${BENCH_PORT:-$MQTT_PORT} broker_pid=${BENCH_BROKER_PID-$MOSQ_PID}
   [ -n "$broker_pid" ] && broker0=$(cpu_ticks "$broker_pid")
   [ -n "$PROC_PID" ] && proc0=$(cpu_ticks "$PROC_PID")
@@ -442,11 +451,13 @@ journal_report() { # label samples-file lag-sum-before lag-count-before
 }
 
 DATA_DIR=$WORK/cellhub-data
-# Starts CellHub against the broker: subscription and output QoS $2; the journal on or off ($3).
+# Starts CellHub against the broker: subscription and output QoS $2; the journal on or off ($3); its
+# ingest filters INGEST_FILTER (CellHub's default '#' unless set).
 # With "embedded" as $4, CellHub runs its own broker on EMBEDDED_PORT (set here) instead of using Mosquitto,
 # and the burst and warm-up are left to the caller.
 start_cellhub() { # label qos journal [embedded]
   HTTP_PORT=$(free_port)
+  INPUTS_SENT=0
   local broker_env=(CELLHUB_BROKER_EMBEDDED=false CELLHUB_MQTT_HOST=127.0.0.1 "CELLHUB_MQTT_PORT=$MQTT_PORT")
   if [ "${4:-}" = embedded ]; then
     EMBEDDED_PORT=$(free_port)
@@ -467,6 +478,7 @@ start_cellhub() { # label qos journal [embedded]
   CELLHUB_DATA_DIR=$DATA_DIR \
   CELLHUB_SECURITY_ENABLED=false \
   CELLHUB_JOURNAL_ENABLED=$3 \
+  "CELLHUB_INGEST_FILTER=${INGEST_FILTER:-#}" \
   QUARKUS_HTTP_PORT=$HTTP_PORT \
   MP_MESSAGING_INCOMING_MQTT_IN_QOS=$2 \
   MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$2 \
@@ -504,6 +516,10 @@ stop_cellhub() { # label
   echo "RESULT label=rss-$1 rss_kb=$rss rss_end_kb=$rss_end" >> "$RESULTS"
   # How often CellHub stopped reading because its output or journal was behind (back-pressure, not loss)
   echo "RESULT label=holds-$1 holds=$(metric cellhub_ingest_holds_started_total | cut -d. -f1)" >> "$RESULTS"
+  # What CellHub's ingest received per input published since its start (on '#' the averages it reads
+  # back too; the generator's inputs are counted by bench() in INPUTS_SENT)
+  awk -v l="$1" -v r="$(metric cellhub_messages_received_total)" -v n="$INPUTS_SENT" \
+    'BEGIN { if (n > 0) printf "RESULT label=received-%s per_input=%.2f\n", l, r / n }' >> "$RESULTS"
   kill "$CH_PID"; wait "$CH_PID" 2>/dev/null || true
   PROC_PID=""
 }
@@ -517,6 +533,15 @@ for q in 0 1; do
   bench "latency-cellhub-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
   [ -n "$LOADGEN" ] && bench "devices-cellhub-q$q" average "$q" "$N_DEV" 0 "${DEVICE_OPTIONS[@]}"
   stop_cellhub "cellhub-q$q"
+done
+# The same with CellHub subscribed to the two inputs only, as the references are: the broker no longer
+# sends it its own averages back (on '#' it does: a third message per input).
+for q in 0 1; do
+  INGEST_FILTER='+/temperature1,+/temperature2' start_cellhub "cellhubin-q$q" "$q" false
+  n=$N_Q0; [ "$q" = 1 ] && n=$N_Q1
+  bench "cellhubin-q$q" average "$q" "$n" 0
+  bench "latency-cellhubin-q$q" average "$q" $((LAT_RATE * LAT_SECONDS)) "$LAT_RATE"
+  stop_cellhub "cellhubin-q$q"
 done
 
 # --- 4. fan-out: browsers on the live stream ---------------------------------------------------
