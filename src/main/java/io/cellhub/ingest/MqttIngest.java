@@ -19,6 +19,7 @@ import io.cellhub.channel.ReceivedPublish;
 import io.cellhub.topic.DurableLog;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.RateLimitedWarning;
+import io.cellhub.topic.RejectionReason;
 import io.cellhub.topic.TopicFilters;
 import io.cellhub.topic.TopicListener;
 import io.cellhub.topic.TopicMessage;
@@ -48,6 +49,7 @@ public class MqttIngest {
     private final List<TopicListener> listeners;
     private final Counter listenerFailures;
     private final RateLimitedWarning listenerFailure = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
+    private final RateLimitedWarning outsideFilters = new RateLimitedWarning(LOG, Duration.ofMinutes(1));
 
     @Inject
     public MqttIngest(TrafficMetrics metrics, IngestConfig config, MqttSettings mqtt, DurableLog log, MeterRegistry registry,
@@ -145,11 +147,27 @@ public class MqttIngest {
     private boolean accepted(ReceivedPublish mqtt) {
         String topic = mqtt.topic();
         // The size from the client's buffer: an oversized payload is never copied.
-        boolean accepted = filters.matches(topic) && limits.admit(topic, mqtt.payloadSize());
+        boolean accepted = inFilters(topic) && limits.admit(topic, mqtt.payloadSize());
         if (!accepted) {
             pubAck(mqtt).run();
         }
         return accepted;
+    }
+
+    /**
+     * Whether the topic is one CellHub subscribes to. The broker sends others only when it kept the ingest
+     * session with the subscriptions of an earlier {@code cellhub.ingest.filter}: counted and dropped.
+     */
+    private boolean inFilters(String topic) {
+        if (filters.matches(topic)) {
+            return true;
+        }
+        metrics.rejected(RejectionReason.OUTSIDE_INGEST_FILTER);
+        outsideFilters.occurred(count -> String.format("Dropped %d message(s) on topics that match none of "
+                + "cellhub.ingest.filter=%s since the last warning, the latest on '%s': the broker kept the ingest session "
+                + "with the subscriptions of an earlier filter list. Start a new session (another cellhub.ingest.client-id) "
+                + "to stop them.", count, filters, topic));
+        return false;
     }
 
     /**

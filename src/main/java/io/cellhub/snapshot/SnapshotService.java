@@ -85,7 +85,7 @@ public class SnapshotService {
         this.publisher = publisher;
         this.mirror = mirror;
         this.clientId = ingest.clientId();
-        this.filters = ingest.filters();
+        this.filters = ingest.filters().stream().map(String::strip).distinct().toList();
     }
 
     public Summary take(Trigger trigger, String label) throws SQLException {

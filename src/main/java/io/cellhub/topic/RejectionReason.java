@@ -11,7 +11,12 @@ public enum RejectionReason {
     /** A device's payload over {@code cellhub.ingest.max-payload-bytes}; dropped at ingest. */
     INGEST_PAYLOAD_TOO_LARGE("ingest-payload-too-large"),
     /** A device's topic over {@code cellhub.ingest.max-topic-length} UTF-8 bytes; dropped at ingest. */
-    TOPIC_TOO_LONG("topic-too-long");
+    TOPIC_TOO_LONG("topic-too-long"),
+    /**
+     * A message on a topic that none of {@code cellhub.ingest.filter} matches: the broker kept the ingest
+     * session with the subscriptions of an earlier filter list. Dropped at ingest.
+     */
+    OUTSIDE_INGEST_FILTER("outside-ingest-filter");
 
     private final String tag;
 

@@ -33,6 +33,7 @@ class MqttIngestTest {
     private final List<Integer> pubAcks = new ArrayList<>();
     private final List<TopicMessage> journaled = new ArrayList<>();
     private boolean journalOn = true;
+    private List<String> filters = List.of("#");
 
     @Test
     void oversizedQos1PayloadIsAcknowledgedCountedAndDroppedWhileTheNextMessagePasses() {
@@ -119,6 +120,19 @@ class MqttIngestTest {
     }
 
     @Test
+    void aMessageOutsideEveryIngestFilterIsAcknowledgedCountedAndDropped() {
+        filters = List.of("+/temperature1", "+/temperature2");
+
+        List<TopicMessage> out = run(qos1(1, "cell1/temperature1", 1), qos1(2, "cell1/avgtemperature", 1),
+                qos1(3, "cell1/temperature2", 1));
+
+        assertThat(out).extracting(TopicMessage::topic).containsExactly("cell1/temperature1", "cell1/temperature2");
+        assertThat(pubAcks).as("a kept session's old subscription must not hold back later PUBACKs").containsExactly(1, 2, 3);
+        assertThat(rejected("outside-ingest-filter")).isEqualTo(1);
+        assertThat(registry.get("cellhub.messages.received").counter().count()).isEqualTo(2);
+    }
+
+    @Test
     void qos0MessagesOverTheLimitsAreDroppedWithoutAnAcknowledgement() {
         Message<byte[]> big = message(0, "cell/big0", MqttQoS.AT_MOST_ONCE, new byte[MAX_PAYLOAD + 1], () -> {
             throw new AssertionError("QoS 0 has no PUBACK");
@@ -151,7 +165,7 @@ class MqttIngestTest {
                 whenDurable.run();
             }
         };
-        return new MqttIngest(metrics, new Limits(), 1024 * 1024, log, registry, liveness, listeners, new PubAcks(registry));
+        return new MqttIngest(metrics, new Limits(filters), 1024 * 1024, log, registry, liveness, listeners, new PubAcks(registry));
     }
 
     private Message<byte[]> qos1(int id, String topic, int payloadBytes) {
@@ -168,11 +182,7 @@ class MqttIngestTest {
         return registry.get("cellhub.messages.rejected").tag("reason", reason).counter().count();
     }
 
-    private static final class Limits implements IngestConfig {
-        @Override
-        public List<String> filters() {
-            return List.of("#");
-        }
+    private record Limits(List<String> filters) implements IngestConfig {
 
         @Override
         public String clientId() {
