@@ -452,7 +452,9 @@ journal_report() { # label samples-file lag-sum-before lag-count-before
 
 DATA_DIR=$WORK/cellhub-data
 # Starts CellHub against the broker: subscription and output QoS $2; the journal on or off ($3); its
-# ingest filters INGEST_FILTER (CellHub's default '#' unless set).
+# ingest filters INGEST_FILTER (CellHub's default '#' unless set). Each start has an ingest session of
+# its own (client id cellhub-<label>): the broker runs for the whole round, and a session kept from the
+# start before would keep that start's subscriptions, their QoS and filters, instead of this one's.
 # With "embedded" as $4, CellHub runs its own broker on EMBEDDED_PORT (set here) instead of using Mosquitto,
 # and the burst and warm-up are left to the caller.
 start_cellhub() { # label qos journal [embedded]
@@ -479,6 +481,7 @@ start_cellhub() { # label qos journal [embedded]
   CELLHUB_SECURITY_ENABLED=false \
   CELLHUB_JOURNAL_ENABLED=$3 \
   "CELLHUB_INGEST_FILTER=${INGEST_FILTER:-#}" \
+  "CELLHUB_INGEST_CLIENT_ID=cellhub-$1" \
   QUARKUS_HTTP_PORT=$HTTP_PORT \
   MP_MESSAGING_INCOMING_MQTT_IN_QOS=$2 \
   MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$2 \
