@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -121,29 +122,8 @@ class CellHubMqttConnectorTest {
                 connected -> {
                 });
         ConcurrentLinkedQueue<Message<byte[]>> received = new ConcurrentLinkedQueue<>();
-        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
-        stream.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription.set(s);
-                s.request(10);
-            }
-
-            @Override
-            public void onNext(Message<byte[]> item) {
-                received.add(item);
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                error.set(throwable);
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        AtomicReference<Flow.Subscription> subscription = consume(stream, 10, received::add, error);
         connection.start().get();
         Thread.sleep(300); // the SUBSCRIBE goes out right after CONNACK
         try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
@@ -175,26 +155,10 @@ class CellHubMqttConnectorTest {
                 connected -> {
                 });
         List<String> received = new CopyOnWriteArrayList<>();
-        stream.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                s.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(Message<byte[]> item) {
-                item.getMetadata(ReceivedPublish.class).ifPresent(publish -> received.add(publish.topic()));
-                item.ack();
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        consume(stream, Long.MAX_VALUE, item -> {
+            item.getMetadata(ReceivedPublish.class).ifPresent(publish -> received.add(publish.topic()));
+            item.ack();
+        }, new AtomicReference<>());
         connection.start().get();
         Thread.sleep(300); // the SUBSCRIBEs go out right after CONNACK
         try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
@@ -224,28 +188,10 @@ class CellHubMqttConnectorTest {
                 connected -> {
                 });
         List<String> received = new CopyOnWriteArrayList<>();
-        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-        stream.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription.set(s);
-                s.request(10);
-            }
-
-            @Override
-            public void onNext(Message<byte[]> item) {
-                received.add(new String(item.getPayload(), StandardCharsets.UTF_8));
-                item.ack();
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        AtomicReference<Flow.Subscription> subscription = consume(stream, 10, item -> {
+            received.add(new String(item.getPayload(), StandardCharsets.UTF_8));
+            item.ack();
+        }, new AtomicReference<>());
         connection.start().get();
         Thread.sleep(300); // the SUBSCRIBE goes out right after CONNACK
         List<String> sent = new ArrayList<>();
@@ -387,6 +333,37 @@ class CellHubMqttConnectorTest {
         }).build();
         assertThat(LegacyMqttKeys.setIn(config)).containsExactly("mp.messaging.connector.smallrye-mqtt.host",
                 "mp.messaging.connector.smallrye-mqtt.password");
+    }
+
+    /**
+     * Subscribes to the stream, asks for {@code demand} messages and hands each to {@code onNext}; a
+     * failure goes to {@code error}. Returns the subscription, to ask for more.
+     */
+    private static AtomicReference<Flow.Subscription> consume(IncomingMqttStream stream, long demand,
+            Consumer<Message<byte[]>> onNext, AtomicReference<Throwable> error) {
+        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        stream.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription.set(s);
+                s.request(demand);
+            }
+
+            @Override
+            public void onNext(Message<byte[]> item) {
+                onNext.accept(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                error.set(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        return subscription;
     }
 
     private PipelinedMqttSink sink(String clientId, int window) {
