@@ -43,6 +43,7 @@ import io.cellhub.snapshot.SnapshotStore.StoredEntry;
 import io.cellhub.topic.LiveTopics;
 import io.cellhub.topic.Payload;
 import io.cellhub.topic.TopicFilter;
+import io.cellhub.topic.TopicFilters;
 import io.cellhub.topic.TopicMessage;
 import io.cellhub.topic.TopicSnapshot;
 import io.cellhub.topic.TrafficMetrics;
@@ -85,7 +86,7 @@ public class SnapshotService {
         this.publisher = publisher;
         this.mirror = mirror;
         this.clientId = ingest.clientId();
-        this.filters = ingest.filters().stream().map(String::strip).distinct().toList();
+        this.filters = TopicFilters.parse(ingest.filters()).filters().stream().map(TopicFilter::toString).toList();
     }
 
     public Summary take(Trigger trigger, String label) throws SQLException {
