@@ -20,8 +20,9 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 /**
  * One of CellHub's own connections to the broker (the HiveMQ MQTT client), speaking MQTT 5 when the
  * broker does and 3.1.1 when it does not ({@code cellhub.mqtt.protocol}). It reconnects by itself every
- * {@code cellhub.mqtt.reconnect-interval}, subscribes again after a reconnect that found no session on
- * the broker, and hands every message it receives to one receiver, which acknowledges it.
+ * {@code cellhub.mqtt.reconnect-interval}, subscribes again after every reconnect (under MQTT 3.1.1 only
+ * after one that found no session on the broker: see {@link #subscribe}), and hands every message it
+ * receives to one receiver, which acknowledges it.
  * <p>
  * With {@code auto}, a connection tries MQTT 5; when the broker refuses that version (CONNACK 0x84, an
  * MQTT 3.1.1 CONNACK it cannot read, or the connection closed during CONNECT) it goes on with 3.1.1 for
@@ -66,8 +67,8 @@ public final class BrokerConnection implements AutoCloseable {
 
     /**
      * The connection is up: its MQTT version (5 or 4 for 3.1.1), whether the broker kept its session,
-     * and, on a new session, when the broker has acknowledged the subscriptions made again
-     * ({@code subscribed}; completed at once on a kept session).
+     * and when the broker has acknowledged the subscriptions made again ({@code subscribed}; completed at
+     * once on a session kept under MQTT 3.1.1, which is not subscribed again).
      */
     public record Connected(int protocolVersion, boolean sessionPresent, CompletableFuture<Void> subscribed) {
     }
@@ -115,11 +116,19 @@ public final class BrokerConnection implements AutoCloseable {
         return firstConnection;
     }
 
-    /** Subscribes now if connected, and again after every reconnect that found no session. */
+    /**
+     * Subscribes now if connected, and again after every reconnect. Under MQTT 5 that includes a reconnect
+     * to a kept session, so that a session takes the subscriptions configured now (a new filter, another
+     * QoS) at the next start; Retain Handling keeps the broker from sending the retained messages again
+     * for a subscription the session had. A subscription the session has and the connection no longer
+     * makes stays (CellHub does not know a kept session's older subscriptions); it ends with the session.
+     * Under MQTT 3.1.1, where every SUBSCRIBE brings the retained messages again, a kept session keeps
+     * the subscriptions it began with.
+     */
     public CompletableFuture<Void> subscribe(Subscription subscription) {
         subscriptions.add(subscription);
         BrokerLink current = link;
-        return connected && current != null ? current.subscribe(subscription) : CompletableFuture.completedFuture(null);
+        return connected && current != null ? current.subscribe(subscription, false) : CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -215,9 +224,9 @@ public final class BrokerConnection implements AutoCloseable {
                     versionName(from.version()), sessionPresent ? "kept" : "new");
         }
         List<CompletableFuture<Void>> subscribing = new ArrayList<>();
-        if (!sessionPresent) {
+        if (!sessionPresent || from.version() == 5) {
             for (Subscription subscription : subscriptions) {
-                subscribing.add(from.subscribe(subscription).exceptionally(e -> {
+                subscribing.add(from.subscribe(subscription, sessionPresent).exceptionally(e -> {
                     LOG.errorf("MQTT client %s could not subscribe to %s: %s", options.clientId(), subscription.filter(),
                             e.getMessage());
                     return null;

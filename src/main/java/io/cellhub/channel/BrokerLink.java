@@ -24,7 +24,11 @@ interface BrokerLink {
     /** Starts connecting; the outcome arrives as an event. */
     void connect();
 
-    CompletableFuture<Void> subscribe(BrokerConnection.Subscription subscription);
+    /**
+     * Subscribes. {@code sessionKept}: the broker kept the session, which may have this subscription
+     * already (MQTT 5 only: then it sends no retained messages for a subscription the session had).
+     */
+    CompletableFuture<Void> subscribe(BrokerConnection.Subscription subscription, boolean sessionKept);
 
     CompletableFuture<Void> publish(OutboundPublish message);
 

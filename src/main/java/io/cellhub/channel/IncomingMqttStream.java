@@ -104,10 +104,7 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
                 boolean first = connectedBefore.compareAndSet(false, true);
                 LOG.infof("Channel %s connected to %s with MQTT %s as %s; %s", channel, connection.address(),
                         BrokerConnection.versionName(connected.protocolVersion()), connection.clientId(),
-                        connected.sessionPresent()
-                                ? "the broker kept its session and the subscriptions made when it began (a session begun now "
-                                        + "subscribes to " + filters() + ")"
-                                : "subscribed to " + filters() + " at QoS " + subscriptions.get(0).qos());
+                        subscribing(connected));
                 connections.accept(new ChannelConnected(channel, connected.protocolVersion(), connected.sessionPresent(),
                         subscriptions.get(0).retainAsPublished(), first));
             }
@@ -116,6 +113,20 @@ final class IncomingMqttStream implements Flow.Publisher<Message<byte[]>>, Chann
             public void disconnected(Throwable cause) {
             }
         });
+    }
+
+    /** What the connection did about its subscriptions, for the log (see {@link BrokerConnection#subscribe}). */
+    private String subscribing(BrokerConnection.Connected connected) {
+        String now = "subscribed to " + filters() + " at QoS " + subscriptions.get(0).qos();
+        if (!connected.sessionPresent()) {
+            return now;
+        }
+        if (connected.protocolVersion() == 5) {
+            return "the broker kept its session; " + now + " again (a filter the session had and this list has not stays "
+                    + "on the session until it ends)";
+        }
+        return "the broker kept its session and, under MQTT 3.1.1, the subscriptions made when it began (a session begun now "
+                + "subscribes to " + filters() + ")";
     }
 
     private String filters() {

@@ -65,7 +65,7 @@ final class Mqtt3Link implements BrokerLink {
     }
 
     @Override
-    public CompletableFuture<Void> subscribe(BrokerConnection.Subscription subscription) {
+    public CompletableFuture<Void> subscribe(BrokerConnection.Subscription subscription, boolean sessionKept) {
         return client.subscribeWith().topicFilter(subscription.filter()).qos(MqttQos.fromCode(subscription.qos()))
                 .send().thenApply(subAck -> null);
     }

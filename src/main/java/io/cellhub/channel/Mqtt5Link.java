@@ -90,10 +90,11 @@ final class Mqtt5Link implements BrokerLink {
     }
 
     @Override
-    public CompletableFuture<Void> subscribe(BrokerConnection.Subscription subscription) {
+    public CompletableFuture<Void> subscribe(BrokerConnection.Subscription subscription, boolean sessionKept) {
+        Mqtt5RetainHandling retained = !subscription.retainedOnSubscribe() ? Mqtt5RetainHandling.DO_NOT_SEND
+                : sessionKept ? Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST : Mqtt5RetainHandling.SEND;
         return client.subscribeWith().topicFilter(subscription.filter()).qos(MqttQos.fromCode(subscription.qos()))
-                .retainAsPublished(subscription.retainAsPublished())
-                .retainHandling(subscription.retainedOnSubscribe() ? Mqtt5RetainHandling.SEND : Mqtt5RetainHandling.DO_NOT_SEND)
+                .retainAsPublished(subscription.retainAsPublished()).retainHandling(retained)
                 .send().thenApply(subAck -> null);
     }
 

@@ -156,7 +156,7 @@ public class MqttIngest {
 
     /**
      * Whether the topic is one CellHub subscribes to. The broker sends others only when it kept the ingest
-     * session with the subscriptions of an earlier {@code cellhub.ingest.filter}: counted and dropped.
+     * session with a subscription of an earlier {@code cellhub.ingest.filter}: counted and dropped.
      */
     private boolean inFilters(String topic) {
         if (filters.matches(topic)) {
@@ -165,8 +165,8 @@ public class MqttIngest {
         metrics.rejected(RejectionReason.OUTSIDE_INGEST_FILTER);
         outsideFilters.occurred(count -> String.format("Dropped %d message(s) on topics that match none of "
                 + "cellhub.ingest.filter=%s since the last warning, the latest on '%s': the broker kept the ingest session "
-                + "with the subscriptions of an earlier filter list. Start a new session (another cellhub.ingest.client-id) "
-                + "to stop them.", count, filters, topic));
+                + "with a subscription of an earlier filter list, which a kept session keeps. Start a new session (another "
+                + "cellhub.ingest.client-id) to end it.", count, filters, topic));
         return false;
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -222,6 +223,104 @@ class CellHubMqttConnectorTest {
         assertThat(redelivered).as("messages the broker sent again: their PUBACKs never went out").isEmpty();
     }
 
+    /**
+     * Under MQTT 5 a kept session takes the subscriptions configured now: a filter added to the list, and
+     * the QoS of one it had. The ingest's subscriptions ask for no retained messages (the retained scan
+     * reads them), and the broker sends none for either.
+     */
+    @Test
+    void aKeptMqtt5SessionTakesTheFiltersAndQosConfiguredNowWithoutItsRetainedMessages() throws Exception {
+        BrokerConnection.Options persistent = persistent("kept-5");
+        BrokerConnection first = new BrokerConnection(settings(mosquitto.port()), persistent);
+        connections.add(first);
+        first.subscribe(new BrokerConnection.Subscription("a/#", 0, true, false));
+        assertThat(startSubscribed(first).sessionPresent()).isFalse();
+        first.close();
+
+        try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
+            writer.publish("a/kept", "retained", 1, true);
+            writer.publish("b/kept", "retained", 1, true);
+            BrokerConnection again = new BrokerConnection(settings(mosquitto.port()), persistent);
+            connections.add(again);
+            ConcurrentLinkedQueue<ReceivedPublish> received = receiveInto(again);
+            again.subscribe(new BrokerConnection.Subscription("a/#", 1, true, false));
+            again.subscribe(new BrokerConnection.Subscription("b/#", 1, true, false));
+            BrokerConnection.Connected connected = startSubscribed(again);
+            assertThat(connected.sessionPresent()).isTrue();
+            assertThat(connected.protocolVersion()).isEqualTo(5);
+
+            writer.publishAcknowledged("a/live", "1");
+            writer.publishAcknowledged("b/live", "2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
+            Thread.sleep(300); // anything else the broker sent would be here by now
+            assertThat(received).extracting(ReceivedPublish::topic).containsExactlyInAnyOrder("a/live", "b/live");
+            assertThat(received).extracting(ReceivedPublish::qos).as("a/# at the QoS configured now, not the session's 0")
+                    .containsOnly(1);
+        }
+    }
+
+    /**
+     * A subscription that asks for the retained messages gets them on a kept MQTT 5 session only when the
+     * session did not have it (Retain Handling 1): the new filter's, not the old one's again.
+     */
+    @Test
+    void aKeptMqtt5SessionBringsTheRetainedMessagesOfANewSubscriptionOnly() throws Exception {
+        BrokerConnection.Options persistent = persistent("kept-5-retained");
+        BrokerConnection first = new BrokerConnection(settings(mosquitto.port()), persistent);
+        connections.add(first);
+        first.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
+        startSubscribed(first);
+        first.close();
+
+        try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
+            writer.publish("a/kept", "retained", 1, true);
+            writer.publish("b/kept", "retained", 1, true);
+        }
+        Thread.sleep(300); // a/kept is queued for the session: its subscription matches it
+        BrokerConnection again = new BrokerConnection(settings(mosquitto.port()), persistent);
+        connections.add(again);
+        ConcurrentLinkedQueue<ReceivedPublish> received = receiveInto(again);
+        again.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
+        again.subscribe(BrokerConnection.Subscription.plain("b/#", 1));
+        assertThat(startSubscribed(again).sessionPresent()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
+        Thread.sleep(300);
+        assertThat(received).extracting(ReceivedPublish::topic).as("a/kept once (queued while away), b/kept once (new)")
+                .containsExactlyInAnyOrder("a/kept", "b/kept");
+    }
+
+    /**
+     * Under MQTT 3.1.1 a SUBSCRIBE brings every retained message again, so a kept session is not
+     * subscribed again: it keeps the subscriptions it began with (and a filter added since waits for a
+     * new session).
+     */
+    @Test
+    void aKeptMqtt311SessionKeepsTheSubscriptionsItBeganWith() throws Exception {
+        MqttSettings v311 = settings(mosquitto.port(), Map.of("cellhub.mqtt.protocol", "3.1.1"));
+        BrokerConnection.Options persistent = persistent("kept-311");
+        BrokerConnection first = new BrokerConnection(v311, persistent);
+        connections.add(first);
+        first.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
+        startSubscribed(first);
+        first.close();
+
+        try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
+            writer.publish("a/kept", "retained", 1, true);
+            BrokerConnection again = new BrokerConnection(v311, persistent);
+            connections.add(again);
+            ConcurrentLinkedQueue<ReceivedPublish> received = receiveInto(again);
+            again.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
+            again.subscribe(BrokerConnection.Subscription.plain("b/#", 1));
+            assertThat(startSubscribed(again).sessionPresent()).isTrue();
+            writer.publishAcknowledged("a/live", "1");
+            writer.publishAcknowledged("b/live", "2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
+            Thread.sleep(300);
+            assertThat(received).extracting(ReceivedPublish::topic).as("a/kept queued while away, then a/live; no b/#")
+                    .containsExactly("a/kept", "a/live");
+        }
+    }
+
     /** With a broker that takes MQTT 5, the connection speaks it, and a message's properties arrive with it. */
     @Test
     void anMqtt5BrokerIsSpokenToInMqtt5AndPropertiesArrive() throws Exception {
@@ -364,6 +463,38 @@ class CellHubMqttConnectorTest {
             }
         });
         return subscription;
+    }
+
+    private static BrokerConnection.Options persistent(String clientId) {
+        return new BrokerConnection.Options(clientId, true, Duration.ofHours(1), 0, Optional.empty(), true);
+    }
+
+    /** Starts the connection; returns once it is connected and the broker acknowledged its subscriptions. */
+    private static BrokerConnection.Connected startSubscribed(BrokerConnection connection) throws Exception {
+        CompletableFuture<BrokerConnection.Connected> first = new CompletableFuture<>();
+        connection.onStateChange(new BrokerConnection.StateListener() {
+            @Override
+            public void connected(BrokerConnection.Connected connected) {
+                first.complete(connected);
+            }
+
+            @Override
+            public void disconnected(Throwable cause) {
+            }
+        });
+        connection.start();
+        BrokerConnection.Connected connected = first.get(10, TimeUnit.SECONDS);
+        connected.subscribed().get(10, TimeUnit.SECONDS);
+        return connected;
+    }
+
+    private static ConcurrentLinkedQueue<ReceivedPublish> receiveInto(BrokerConnection connection) {
+        ConcurrentLinkedQueue<ReceivedPublish> received = new ConcurrentLinkedQueue<>();
+        connection.onMessage(publish -> {
+            received.add(publish);
+            publish.acknowledge();
+        });
+        return received;
     }
 
     private PipelinedMqttSink sink(String clientId, int window) {
