@@ -15,6 +15,7 @@
 #   bench/profile.sh cellhub --perf      perf record of the processor during the second burst
 #   bench/profile.sh cellhub --jfr       JFR (settings=profile) of CellHub during the second burst
 #   bench/profile.sh cellhub --bursts 5  more bursts
+#   bench/profile.sh cellhub --smoke     tiny bursts and no warm-up, figures meaningless (CI: BenchSmokeIT)
 # Needs gcc and libmosquitto-dev (the C generator), perf for --syscalls/--perf (apt-get install linux-perf).
 # Files are kept in the work directory it prints. Run nothing else beside it: the figures are CPU times.
 set -euo pipefail
@@ -25,7 +26,7 @@ cd "$ROOT"
 PROC=${1:-}
 [ "$PROC" = cellhub ] || [ "$PROC" = c ] || { echo "usage: bench/profile.sh cellhub|c [--qos 0|1] [--filter F] [--bursts N] [--syscalls|--perf|--jfr]" >&2; exit 2; }
 shift
-QOS=1 FILTER='+/temperature1,+/temperature2' BURSTS=3 MODE=none
+QOS=1 FILTER='+/temperature1,+/temperature2' BURSTS=3 MODE=none SMOKE=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --qos) QOS=$2; shift ;;
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
     --syscalls) MODE=syscalls ;;
     --perf) MODE=perf ;;
     --jfr) MODE=jfr ;;
+    --smoke) SMOKE=true ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -111,10 +113,13 @@ summary() { # RESULT line
 
 N=50000
 [ "$QOS" = 0 ] && N=200000
-echo "# $PROC at QoS $QOS$([ "$PROC" = cellhub ] && echo ", ingest filter $FILTER"); bursts of $N after the start and the warm-up; CPU in ms per 1,000 inputs" >&2
+$SMOKE && N=1000
+echo "# $PROC at QoS $QOS$([ "$PROC" = cellhub ] && echo ", ingest filter $FILTER"); bursts of $N after the start and the warm-up$($SMOKE && echo " (SMOKE: tiny bursts, no warm-up, figures meaningless)"); CPU in ms per 1,000 inputs" >&2
 summary "$(burst cold "$N" 0)"
-burst warmup 60000 4000 > /dev/null
-burst warmup-full "$N" 0 > /dev/null
+if ! $SMOKE; then
+  burst warmup 60000 4000 > /dev/null
+  burst warmup-full "$N" 0 > /dev/null
+fi
 EVENTS=raw_syscalls:sys_enter,context-switches,syscalls:sys_enter_read,syscalls:sys_enter_recvfrom,syscalls:sys_enter_write,syscalls:sys_enter_sendto,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait2
 for i in $(seq "$BURSTS"); do
   watchers=()

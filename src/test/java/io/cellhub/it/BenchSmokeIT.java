@@ -19,7 +19,8 @@ import io.cellhub.support.ScratchSpace;
  * Keeps the benchmark from rotting: {@code bench/run.sh --smoke --rounds 2} against the packaged jar
  * (every scenario with tiny N, twice) must finish and print the table of the medians with a row for
  * every scenario, and CellHub's line for each round; {@code bench/compare.sh --smoke} with the packaged
- * jar as both builds must print its table. No figure, not even lost messages, is checked: timings
+ * jar as both builds must print its table; {@code bench/profile.sh --smoke} must report its bursts for
+ * CellHub (with a JFR recording) and for the C processor. No figure, not even lost messages, is checked: timings
  * belong to the benchmark, never to the test suite. The only clock here is a hang guard.
  */
 class BenchSmokeIT {
@@ -71,6 +72,26 @@ class BenchSmokeIT {
                 "--smoke", "--qos", "1", "--journal", "on"), "bench-compare-smoke", 5);
         assertThat(text).contains("CellHub builds compared", "| setting ", "| cold, qos1, journal-on ",
                 "| qos1, journal-on ", "command: bench/compare.sh ").doesNotContain("printed no result");
+    }
+
+    @Test
+    void theProfileOfOneProcessorRunsForCellHubAndForTheCProcessor() throws Exception {
+        // its generator and the C processor are the C ones (.ci/run installs gcc and libmosquitto-dev)
+        assumeTrue(Files.exists(Path.of("/usr/include/mosquitto.h")), "bench/profile.sh needs libmosquitto-dev");
+        String jar = System.getProperty("cellhub.app.jar", ROOT.resolve("target/quarkus-app/quarkus-run.jar").toString());
+        ProcessBuilder cellhub = new ProcessBuilder("bash", ROOT.resolve("bench/profile.sh").toString(), "cellhub", "--smoke",
+                "--jfr");
+        cellhub.environment().put("CELLHUB_JAR", jar);
+        String text = outputOfSuccessfulRun(cellhub, "bench-profile-smoke-cellhub", 5);
+        assertThat(text).contains("# cellhub at QoS 1, ingest filter +/temperature1,+/temperature2", "label=cold ",
+                "label=burst1 ", "label=burst2 ", "label=burst3 ", "# JFR recording: ").doesNotContain("ending=failed");
+        Matcher recording = Pattern.compile("# JFR recording: (\\S+)").matcher(text);
+        assertThat(recording.find()).isTrue();
+        assertThat(Path.of(recording.group(1))).as("the JFR recording of the second burst").isNotEmptyFile();
+
+        text = outputOfSuccessfulRun(new ProcessBuilder("bash", ROOT.resolve("bench/profile.sh").toString(), "c", "--smoke"),
+                "bench-profile-smoke-c", 5);
+        assertThat(text).contains("# c at QoS 1", "label=cold ", "label=burst1 ", "label=burst3 ").doesNotContain("ending=failed");
     }
 
     /**
