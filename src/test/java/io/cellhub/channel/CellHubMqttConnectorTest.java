@@ -230,30 +230,17 @@ class CellHubMqttConnectorTest {
      */
     @Test
     void aKeptMqtt5SessionTakesTheFiltersAndQosConfiguredNowWithoutItsRetainedMessages() throws Exception {
+        MqttSettings settings = settings(mosquitto.port());
         BrokerConnection.Options persistent = persistent("kept-5");
-        BrokerConnection first = new BrokerConnection(settings(mosquitto.port()), persistent);
-        connections.add(first);
-        first.subscribe(new BrokerConnection.Subscription("a/#", 0, true, false));
-        assertThat(startSubscribed(first).sessionPresent()).isFalse();
-        first.close();
-
+        beginSession(settings, persistent, new BrokerConnection.Subscription("a/#", 0, true, false));
         try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
             writer.publish("a/kept", "retained", 1, true);
             writer.publish("b/kept", "retained", 1, true);
-            BrokerConnection again = new BrokerConnection(settings(mosquitto.port()), persistent);
-            connections.add(again);
-            ConcurrentLinkedQueue<ReceivedPublish> received = receiveInto(again);
-            again.subscribe(new BrokerConnection.Subscription("a/#", 1, true, false));
-            again.subscribe(new BrokerConnection.Subscription("b/#", 1, true, false));
-            BrokerConnection.Connected connected = startSubscribed(again);
-            assertThat(connected.sessionPresent()).isTrue();
-            assertThat(connected.protocolVersion()).isEqualTo(5);
-
+            ConcurrentLinkedQueue<ReceivedPublish> received = resumeSession(settings, persistent, 5,
+                    new BrokerConnection.Subscription("a/#", 1, true, false), new BrokerConnection.Subscription("b/#", 1, true, false));
             writer.publishAcknowledged("a/live", "1");
             writer.publishAcknowledged("b/live", "2");
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
-            Thread.sleep(300); // anything else the broker sent would be here by now
-            assertThat(received).extracting(ReceivedPublish::topic).containsExactlyInAnyOrder("a/live", "b/live");
+            assertThat(topics(received, 2)).containsExactlyInAnyOrder("a/live", "b/live");
             assertThat(received).extracting(ReceivedPublish::qos).as("a/# at the QoS configured now, not the session's 0")
                     .containsOnly(1);
         }
@@ -265,27 +252,17 @@ class CellHubMqttConnectorTest {
      */
     @Test
     void aKeptMqtt5SessionBringsTheRetainedMessagesOfANewSubscriptionOnly() throws Exception {
+        MqttSettings settings = settings(mosquitto.port());
         BrokerConnection.Options persistent = persistent("kept-5-retained");
-        BrokerConnection first = new BrokerConnection(settings(mosquitto.port()), persistent);
-        connections.add(first);
-        first.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
-        startSubscribed(first);
-        first.close();
-
+        beginSession(settings, persistent, BrokerConnection.Subscription.plain("a/#", 1));
         try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
             writer.publish("a/kept", "retained", 1, true);
             writer.publish("b/kept", "retained", 1, true);
         }
         Thread.sleep(300); // a/kept is queued for the session: its subscription matches it
-        BrokerConnection again = new BrokerConnection(settings(mosquitto.port()), persistent);
-        connections.add(again);
-        ConcurrentLinkedQueue<ReceivedPublish> received = receiveInto(again);
-        again.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
-        again.subscribe(BrokerConnection.Subscription.plain("b/#", 1));
-        assertThat(startSubscribed(again).sessionPresent()).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
-        Thread.sleep(300);
-        assertThat(received).extracting(ReceivedPublish::topic).as("a/kept once (queued while away), b/kept once (new)")
+        ConcurrentLinkedQueue<ReceivedPublish> received = resumeSession(settings, persistent, 5,
+                BrokerConnection.Subscription.plain("a/#", 1), BrokerConnection.Subscription.plain("b/#", 1));
+        assertThat(topics(received, 2)).as("a/kept once (queued while away), b/kept once (new)")
                 .containsExactlyInAnyOrder("a/kept", "b/kept");
     }
 
@@ -298,26 +275,14 @@ class CellHubMqttConnectorTest {
     void aKeptMqtt311SessionKeepsTheSubscriptionsItBeganWith() throws Exception {
         MqttSettings v311 = settings(mosquitto.port(), Map.of("cellhub.mqtt.protocol", "3.1.1"));
         BrokerConnection.Options persistent = persistent("kept-311");
-        BrokerConnection first = new BrokerConnection(v311, persistent);
-        connections.add(first);
-        first.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
-        startSubscribed(first);
-        first.close();
-
+        beginSession(v311, persistent, BrokerConnection.Subscription.plain("a/#", 1));
         try (MqttTestClient writer = MqttTestClient.connect(mosquitto.port(), "writer")) {
             writer.publish("a/kept", "retained", 1, true);
-            BrokerConnection again = new BrokerConnection(v311, persistent);
-            connections.add(again);
-            ConcurrentLinkedQueue<ReceivedPublish> received = receiveInto(again);
-            again.subscribe(BrokerConnection.Subscription.plain("a/#", 1));
-            again.subscribe(BrokerConnection.Subscription.plain("b/#", 1));
-            assertThat(startSubscribed(again).sessionPresent()).isTrue();
+            ConcurrentLinkedQueue<ReceivedPublish> received = resumeSession(v311, persistent, 4,
+                    BrokerConnection.Subscription.plain("a/#", 1), BrokerConnection.Subscription.plain("b/#", 1));
             writer.publishAcknowledged("a/live", "1");
             writer.publishAcknowledged("b/live", "2");
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
-            Thread.sleep(300);
-            assertThat(received).extracting(ReceivedPublish::topic).as("a/kept queued while away, then a/live; no b/#")
-                    .containsExactly("a/kept", "a/live");
+            assertThat(topics(received, 2)).as("a/kept queued while away, then a/live; no b/#").containsExactly("a/kept", "a/live");
         }
     }
 
@@ -467,6 +432,42 @@ class CellHubMqttConnectorTest {
 
     private static BrokerConnection.Options persistent(String clientId) {
         return new BrokerConnection.Options(clientId, true, Duration.ofHours(1), 0, Optional.empty(), true);
+    }
+
+    /** Begins the persistent session {@code options} with these subscriptions, and leaves it to the broker. */
+    private static void beginSession(MqttSettings settings, BrokerConnection.Options options,
+            BrokerConnection.Subscription... subscriptions) throws Exception {
+        try (BrokerConnection first = new BrokerConnection(settings, options)) {
+            for (BrokerConnection.Subscription subscription : subscriptions) {
+                first.subscribe(subscription);
+            }
+            assertThat(startSubscribed(first).sessionPresent()).as("a new session").isFalse();
+        }
+    }
+
+    /**
+     * Connects again to the session the broker kept, with these subscriptions, in MQTT {@code version}
+     * (5, or 4 for 3.1.1); returns what the connection receives.
+     */
+    private ConcurrentLinkedQueue<ReceivedPublish> resumeSession(MqttSettings settings, BrokerConnection.Options options,
+            int version, BrokerConnection.Subscription... subscriptions) throws Exception {
+        BrokerConnection again = new BrokerConnection(settings, options);
+        connections.add(again);
+        ConcurrentLinkedQueue<ReceivedPublish> received = receiveInto(again);
+        for (BrokerConnection.Subscription subscription : subscriptions) {
+            again.subscribe(subscription);
+        }
+        BrokerConnection.Connected connected = startSubscribed(again);
+        assertThat(connected.sessionPresent()).as("the broker kept the session").isTrue();
+        assertThat(connected.protocolVersion()).isEqualTo(version);
+        return received;
+    }
+
+    /** The topics received, once at least {@code count} arrived and anything more would have. */
+    private static List<String> topics(ConcurrentLinkedQueue<ReceivedPublish> received, int count) throws InterruptedException {
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= count);
+        Thread.sleep(300);
+        return received.stream().map(ReceivedPublish::topic).toList();
     }
 
     /** Starts the connection; returns once it is connected and the broker acknowledged its subscriptions. */
