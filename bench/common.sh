@@ -1,5 +1,5 @@
-# Shared by bench/run.sh and bench/compare.sh (sourced, not run): the broker's settings and the small
-# helpers both need.
+# Shared by bench/run.sh, bench/compare.sh and bench/profile.sh (sourced, not run): the broker's settings, CellHub's
+# settings and the small helpers they need.
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -31,4 +31,16 @@ CONF
 # CPU time (user + system, in clock ticks) a process has used so far; 0 when there is none.
 cpu_ticks() { # pid
   awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# The settings of every CellHub start of bench/run.sh and bench/profile.sh, as env(1) arguments in
+# CELLHUB_ENV (the broker's address is the caller's): the average job at one QoS with retain off, the
+# journal on or off, no fleet, no security, an ingest filter and a client id of its own.
+cellhub_env() { # qos journal ingest-filter client-id http-port data-dir
+  CELLHUB_ENV=(CELLHUB_FLEET_ENABLED=false "CELLHUB_DATA_DIR=$6" CELLHUB_SECURITY_ENABLED=false
+    "CELLHUB_JOURNAL_ENABLED=$2" "CELLHUB_INGEST_FILTER=$3" "CELLHUB_INGEST_CLIENT_ID=$4" "QUARKUS_HTTP_PORT=$5"
+    "MP_MESSAGING_INCOMING_MQTT_IN_QOS=$1" "MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$1"
+    CELLHUB_RULES_AVERAGE_TEMPERATURE_INPUTS=temperature1,temperature2
+    CELLHUB_RULES_AVERAGE_TEMPERATURE_OUTPUT=avgtemperature
+    "CELLHUB_RULES_AVERAGE_TEMPERATURE_QOS=$1" CELLHUB_RULES_AVERAGE_TEMPERATURE_RETAIN=false)
 }

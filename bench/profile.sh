@@ -81,13 +81,8 @@ else
   read -r -a java_opts <<< "${CELLHUB_JVM_OPTIONS-@$ROOT/jvm.options}"
   # the perf map names the JIT-compiled Java frames in a perf profile (written at exit)
   [ "$MODE" = perf ] && java_opts+=(-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit)
-  CELLHUB_BROKER_EMBEDDED=false CELLHUB_MQTT_HOST=127.0.0.1 CELLHUB_MQTT_PORT=$PORT CELLHUB_FLEET_ENABLED=false \
-  CELLHUB_DATA_DIR=$WORK/data CELLHUB_SECURITY_ENABLED=false CELLHUB_JOURNAL_ENABLED=false \
-  CELLHUB_INGEST_FILTER="$FILTER" CELLHUB_INGEST_CLIENT_ID=cellhub-profile QUARKUS_HTTP_PORT=$HTTP \
-  MP_MESSAGING_INCOMING_MQTT_IN_QOS=$QOS MP_MESSAGING_OUTGOING_MQTT_OUT_QOS=$QOS \
-  CELLHUB_RULES_AVERAGE_TEMPERATURE_INPUTS=temperature1,temperature2 CELLHUB_RULES_AVERAGE_TEMPERATURE_OUTPUT=avgtemperature \
-  CELLHUB_RULES_AVERAGE_TEMPERATURE_QOS=$QOS CELLHUB_RULES_AVERAGE_TEMPERATURE_RETAIN=false \
-    java "${java_opts[@]}" -jar "$APP_JAR" > "$WORK/processor.log" 2>&1 &
+  cellhub_env "$QOS" false "$FILTER" cellhub-profile "$HTTP" "$WORK/data"
+  env CELLHUB_BROKER_EMBEDDED=false CELLHUB_MQTT_HOST=127.0.0.1 "CELLHUB_MQTT_PORT=$PORT" "${CELLHUB_ENV[@]}" java "${java_opts[@]}" -jar "$APP_JAR" > "$WORK/processor.log" 2>&1 &
   PID=$!
   for _ in $(seq 1200); do
     curl -fsS "http://127.0.0.1:$HTTP/q/health/ready" >/dev/null 2>&1 && break
