@@ -33,6 +33,19 @@ cpu_ticks() { # pid
   awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+# The machine's CPU time so far, in clock ticks: "steal total". Steal is the time the hypervisor ran
+# something else while this VM had work: the share of it during a scenario says how much of the
+# host's noise that scenario's figures carry (on the 2-core VMs here it went from 0 to 40 % within
+# a minute, and with it the p99 at 2,000/s of every processor).
+host_ticks() {
+  awk '$1 == "cpu" { total = 0; for (i = 2; i <= NF; i++) total += $i; print $9, total; exit }' /proc/stat
+}
+
+# The share (in %) of the machine's CPU time the hypervisor stole since host_ticks printed "$1 $2".
+steal_since() { # steal0 total0
+  host_ticks | awk -v s0="$1" -v t0="$2" '{ printf "%.1f", ($2 > t0) ? 100 * ($1 - s0) / ($2 - t0) : 0 }'
+}
+
 # The settings of every CellHub start of bench/run.sh and bench/profile.sh, as env(1) arguments in
 # CELLHUB_ENV (the broker's address is the caller's): the average job at one QoS with retain off, the
 # journal on or off, no fleet, no security, an ingest filter and a client id of its own.

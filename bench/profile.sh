@@ -15,6 +15,7 @@
 #   bench/profile.sh cellhub --perf      perf record of the processor during the second burst
 #   bench/profile.sh cellhub --jfr       JFR (settings=profile) of CellHub during the second burst
 #   bench/profile.sh cellhub --bursts 5  more bursts
+#   bench/profile.sh cellhub --latency 3 then 3 phases of 20,000 inputs at 2,000/s (the rounds' latency load)
 #   bench/profile.sh cellhub --smoke     tiny bursts and no warm-up, figures meaningless (CI: BenchSmokeIT)
 # Needs gcc and libmosquitto-dev (the C generator), perf for --syscalls/--perf (apt-get install linux-perf).
 # Files are kept in the work directory it prints. Run nothing else beside it: the figures are CPU times.
@@ -24,14 +25,15 @@ cd "$ROOT"
 . "$ROOT/bench/common.sh"
 
 PROC=${1:-}
-[ "$PROC" = cellhub ] || [ "$PROC" = c ] || { echo "usage: bench/profile.sh cellhub|c [--qos 0|1] [--filter F] [--bursts N] [--syscalls|--perf|--jfr]" >&2; exit 2; }
+[ "$PROC" = cellhub ] || [ "$PROC" = c ] || { echo "usage: bench/profile.sh cellhub|c [--qos 0|1] [--filter F] [--bursts N] [--latency N] [--syscalls|--perf|--jfr]" >&2; exit 2; }
 shift
-QOS=1 FILTER='+/temperature1,+/temperature2' BURSTS=3 MODE=none SMOKE=false
+QOS=1 FILTER='+/temperature1,+/temperature2' BURSTS=3 LATENCY=0 MODE=none SMOKE=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --qos) QOS=$2; shift ;;
     --filter) FILTER=$2; shift ;;
     --bursts) BURSTS=$2; shift ;;
+    --latency) LATENCY=$2; shift ;;
     --syscalls) MODE=syscalls ;;
     --perf) MODE=perf ;;
     --jfr) MODE=jfr ;;
@@ -96,14 +98,15 @@ TICK_MS=$((1000 / $(getconf CLK_TCK)))
 BASE=0
 burst() { # label n rate
   BASE=$((BASE + 1000))
-  local b0 p0 line
+  local b0 p0 line host0
   b0=$(cpu_ticks "$BROKER") p0=$(cpu_ticks "$PID")
+  read -r -a host0 <<< "$(host_ticks)"
   line=$("$WORK/loadgen" --port "$PORT" --label "$1" --scenario average --qos "$QOS" --n "$2" --rate "$3" --cells 100 \
     --base "$BASE" --quiet 3 --timeout 55 2> "$WORK/generator-$1.err" | grep '^RESULT' || echo "RESULT label=$1 ending=failed")
-  echo "$line broker_cpu_ms_per_1k=$(( ($(cpu_ticks "$BROKER") - b0) * TICK_MS * 1000 / $2 )) proc_cpu_ms_per_1k=$(( ($(cpu_ticks "$PID") - p0) * TICK_MS * 1000 / $2 ))"
+  echo "$line broker_cpu_ms_per_1k=$(( ($(cpu_ticks "$BROKER") - b0) * TICK_MS * 1000 / $2 )) proc_cpu_ms_per_1k=$(( ($(cpu_ticks "$PID") - p0) * TICK_MS * 1000 / $2 )) steal_pct=$(steal_since "${host0[@]}")"
 }
 summary() { # RESULT line
-  echo "$1" | tr ' ' '\n' | grep -E '^(label|msgs_per_s|lost|p99_ms|generator_cpu_ms_per_1k|broker_cpu_ms_per_1k|proc_cpu_ms_per_1k)=' | paste -sd' '
+  echo "$1" | tr ' ' '\n' | grep -E '^(label|msgs_per_s|lost|p99_ms|max_ms|generator_cpu_ms_per_1k|broker_cpu_ms_per_1k|proc_cpu_ms_per_1k|steal_pct)=' | paste -sd' '
 }
 
 N=50000
@@ -131,6 +134,10 @@ for i in $(seq "$BURSTS"); do
   summary "$(burst "burst$i" "$N" 0)"
   for w in "${watchers[@]}"; do kill -INT "$w"; wait "$w" 2>/dev/null || true; done
   [ "$i" = 2 ] && [ "$MODE" = jfr ] && jcmd "$PID" JFR.stop name=burst > /dev/null
+done
+
+for i in $(seq "$LATENCY"); do
+  if $SMOKE; then summary "$(burst "latency$i" 1000 2000)"; else summary "$(burst "latency$i" 20000 2000)"; fi
 done
 
 if [ "$MODE" = syscalls ]; then

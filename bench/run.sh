@@ -116,9 +116,10 @@ print_table() { # results-file
         if (!seen[label]) return
         r1 = ratio(label, prefix "onehop-q" q); r2 = ratio(label, prefix "c-q" q); r3 = ratio(label, prefix "nodered-q" q)
         rate = v[label, "msgs_per_s"]; if (v[label, "lost"] > 0 && label !~ /^latency/) { rate = rate "!"; r1 = r1 "!"; r2 = r2 "!"; r3 = r3 "!"; anylost = 1 }
-        printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", name, v[label, "qos"], \
+        printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s | %7s |\n", name, v[label, "qos"], \
           (v[label, "rate_target"] > 0 ? v[label, "rate_target"] "/s" : v[label, "n"]), rate, \
-          v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2, r3
+          v[label, "lost"], v[label, "dup"], v[label, "p50_ms"], v[label, "p99_ms"], v[label, "max_ms"], r1, r2, r3, \
+          (v[label, "steal_pct"] != "" ? v[label, "steal_pct"] : "-")
       }
       END {
         # The systems of the job, in table order: label prefix, table row name, short name.
@@ -130,8 +131,8 @@ print_table() { # results-file
         full["nodered"] = "Node-RED 4.1 flow"; short["nodered"] = "Node-RED flow"
         full["cellhub"] = "CellHub average"; short["cellhub"] = "CellHub"
         full["cellhubin"] = "CellHub on its inputs (like C)"; short["cellhubin"] = "CellHub on its inputs"
-        printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C", "x Node-RED"
-        print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|---------|-------|------------|"
+        printf "| %-34s | %3s | %7s | %9s | %6s | %4s | %8s | %8s | %8s | %7s | %5s | %8s | %7s |\n", "scenario", "QoS", "N/rate", "msgs/s", "lost", "dup", "p50 ms", "p99 ms", "max ms", "x 1-hop", "x C", "x Node-RED", "steal %"
+        print "|------------------------------------|-----|---------|-----------|--------|------|----------|----------|----------|---------|-------|------------|---------|"
         for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row(full[sys[i]], sys[i] "-q" q, q)
         for (q = 0; q <= 1; q++) row("CellHub average, journal on", "journal" (q ? "" : "0") "-q" q, q)
         for (q = 0; q <= 1; q++) for (i = 1; i in sys; i++) row("cold start: " short[sys[i]], "cold-" sys[i] "-q" q, q)
@@ -197,6 +198,8 @@ print_table() { # results-file
     echo
     echo "msgs/s = inputs published / (last expected message received - first publish); lost/dup counted by the sink;"
     echo "latency = publish call to receipt at the sink (one process, one monotonic clock)."
+    echo "steal % = the share of the machine's CPU time the hypervisor took during the scenario (/proc/stat):"
+    echo "on a shared VM the p99 of every processor follows it; compare latencies at a like steal."
     if [ "$ROUNDS" -gt 1 ]; then
       echo "x 1-hop, x C, x Node-RED: ratio of the medians of the same QoS; each round's own ratios for CellHub below."
     else
@@ -273,8 +276,11 @@ if [ "$ROUNDS" -gt 1 ]; then
           printf " on its inputs: QoS 0 %s msgs/s (x C %s, x Node-RED %s, x paho %s, lost %s), QoS 1 %s msgs/s (x C %s, x Node-RED %s, x paho %s, lost %s);", \
             v["cellhubin-q0", "msgs_per_s"], x("cellhubin-q0", "c-q0"), x("cellhubin-q0", "nodered-q0"), x("cellhubin-q0", "paho-q0"), v["cellhubin-q0", "lost"], \
             v["cellhubin-q1", "msgs_per_s"], x("cellhubin-q1", "c-q1"), x("cellhubin-q1", "nodered-q1"), x("cellhubin-q1", "paho-q1"), v["cellhubin-q1", "lost"]
-          printf " latency p99/max QoS 0 %s/%s ms, QoS 1 %s/%s ms;", v["latency-cellhub-q0", "p99_ms"], v["latency-cellhub-q0", "max_ms"], \
-            v["latency-cellhub-q1", "p99_ms"], v["latency-cellhub-q1", "max_ms"]
+          printf " latency p99/max (steal) QoS 0 %s/%s ms (%s %%), QoS 1 %s/%s ms (%s %%), the C processor QoS 0 %s/%s ms (%s %%), QoS 1 %s/%s ms (%s %%);", \
+            v["latency-cellhub-q0", "p99_ms"], v["latency-cellhub-q0", "max_ms"], v["latency-cellhub-q0", "steal_pct"], \
+            v["latency-cellhub-q1", "p99_ms"], v["latency-cellhub-q1", "max_ms"], v["latency-cellhub-q1", "steal_pct"], \
+            v["latency-c-q0", "p99_ms"], v["latency-c-q0", "max_ms"], v["latency-c-q0", "steal_pct"], \
+            v["latency-c-q1", "p99_ms"], v["latency-c-q1", "max_ms"], v["latency-c-q1", "steal_pct"]
           printf " journal QoS 1 %s rows/s (lag %s ms on average), latency p99 with the journal QoS 0 %s ms, QoS 1 %s ms; peak RSS QoS 0/QoS 1/fan-out %.0f/%.0f/%.0f MB; ready %s s\n", \
             v["journal", "rows_per_s"], v["journal", "lag_mean_ms"], v["latency-journal-q0", "p99_ms"], v["latency-journal-q1", "p99_ms"], \
             v["rss-cellhub-q0", "rss_kb"] / 1024, \
@@ -335,6 +341,8 @@ bench() { # label scenario qos n rate [more generator options]
   local line broker0=0 proc0=0 port=${BENCH_PORT:-$MQTT_PORT} broker_pid=${BENCH_BROKER_PID-$MOSQ_PID}
   [ -n "$broker_pid" ] && broker0=$(cpu_ticks "$broker_pid")
   [ -n "$PROC_PID" ] && proc0=$(cpu_ticks "$PROC_PID")
+  local host0
+  read -r -a host0 <<< "$(host_ticks)"
   local generator=(java -Xms256m -Xmx1g -XX:+UseParallelGC -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.cellhub.bench.Bench)
   # C1 only: each scenario is a fresh JVM of a few seconds, and with C2 its JIT compiler took 60 % of
   # the generator's CPU (async-profiler), which made the generator, not the broker, the one-hop ceiling.
@@ -349,6 +357,7 @@ bench() { # label scenario qos n rate [more generator options]
   # CPU per 1,000 inputs, of the broker and of the processor: steadier than rates on a shared machine.
   [ -n "$broker_pid" ] && line="$line broker_cpu_ms_per_1k=$(( ($(cpu_ticks "$broker_pid") - broker0) * TICK_MS * 1000 / $4 ))"
   [ -n "$PROC_PID" ] && line="$line proc_cpu_ms_per_1k=$(( ($(cpu_ticks "$PROC_PID") - proc0) * TICK_MS * 1000 / $4 ))"
+  line="$line steal_pct=$(steal_since "${host0[@]}")"
   echo "$line" | tee -a "$RESULTS" >&2
 }
 

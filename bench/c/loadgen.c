@@ -649,12 +649,20 @@ static void report(const char *ending) {
     if (!lat) die(1, "out of memory");
     int count = 0;
     int64_t last = 0, start = atomic_load(&start_ns);
+    /* LOADGEN_LATENCIES=file: every received message's publish time (CLOCK_MONOTONIC, ns: the clock of
+       a JVM's -Xlog decorator timenanos) and latency (ms), one line each, to see whether the slow ones
+       come together and with what (a collection, a safepoint) or alone. */
+    const char *dump_path = getenv("LOADGEN_LATENCIES");
+    FILE *dump = dump_path && *dump_path ? fopen(dump_path, "w") : NULL;
     for (int i = first; i < n; i++) {
+        if (dump && received_at[i] != 0 && sent_at[i] != 0)
+            fprintf(dump, "%lld %.3f\n", (long long) sent_at[i], (received_at[i] - sent_at[i]) / 1e6);
         if (received_at[i] != 0 && sent_at[i] != 0) {
             lat[count++] = received_at[i] - sent_at[i];
             if (received_at[i] > last) last = received_at[i];
         }
     }
+    if (dump) fclose(dump);
     qsort(lat, (size_t) count, sizeof *lat, cmp_i64);
     double seconds = count == 0 ? 0 : (last - start) / 1e9;
     int ok = published - publish_failures;

@@ -40,7 +40,7 @@ class BenchSmokeIT {
         String medians = text.substring(text.lastIndexOf("the median of 2 rounds"));
         assertThat(medians).contains("| scenario", "one-hop ceiling (no processor)", "CellHub average",
                 "latency: CellHub", "latency: CellHub, journal on", "command: bench/run.sh --smoke --rounds 2",
-                "CellHub in each round", "  round 1: QoS 0 ", "  round 2: QoS 0 ");
+                "CellHub in each round", "  round 1: QoS 0 ", "  round 2: QoS 0 ", "| steal % |", "steal % = ");
         assertThat(medians).contains("fan-out: ingest", "Python paho-mqtt 1.6.1 processor"); // .ci/run installs paho
         // CellHub on its two inputs (cellhub.ingest.filter with a comma): the broker no longer sends it its
         // own averages (about one more message per input on '#': an average follows every input). At QoS 1,
@@ -80,11 +80,13 @@ class BenchSmokeIT {
         assumeTrue(Files.exists(Path.of("/usr/include/mosquitto.h")), "bench/profile.sh needs libmosquitto-dev");
         String jar = System.getProperty("cellhub.app.jar", ROOT.resolve("target/quarkus-app/quarkus-run.jar").toString());
         ProcessBuilder cellhub = new ProcessBuilder("bash", ROOT.resolve("bench/profile.sh").toString(), "cellhub", "--smoke",
-                "--jfr");
+                "--jfr", "--latency", "1");
         cellhub.environment().put("CELLHUB_JAR", jar);
         String text = outputOfSuccessfulRun(cellhub, "bench-profile-smoke-cellhub", 5);
         assertThat(text).contains("# cellhub at QoS 1, ingest filter +/temperature1,+/temperature2", "label=cold ",
-                "label=burst1 ", "label=burst2 ", "label=burst3 ", "# JFR recording: ").doesNotContain("ending=failed");
+                "label=burst1 ", "label=burst2 ", "label=burst3 ", "label=latency1 ", "# JFR recording: ")
+                .doesNotContain("ending=failed");
+        assertThat(text).as("the host's steal beside every burst").containsPattern("label=latency1 .* steal_pct=[0-9]+\\.[0-9]");
         Matcher recording = Pattern.compile("# JFR recording: (\\S+)").matcher(text);
         assertThat(recording.find()).isTrue();
         assertThat(Path.of(recording.group(1))).as("the JFR recording of the second burst").isNotEmptyFile();
