@@ -140,6 +140,8 @@ for i in $(seq "$LATENCY"); do
   if $SMOKE; then summary "$(burst "latency$i" 1000 2000)"; else summary "$(burst "latency$i" 20000 2000)"; fi
 done
 
+awk '/^VmRSS/ { rss = $2 } /^VmHWM/ { hwm = $2 } END { printf "# the processor'"'"'s RSS at the end %.0f MB, peak %.0f MB\n", rss / 1024, hwm / 1024 }' "/proc/$PID/status" >&2
+
 if [ "$MODE" = syscalls ]; then
   for who in processor broker; do
     echo "# $who during burst2, per input:"
